@@ -1,0 +1,147 @@
+package com.patientcrm.patients;
+
+import com.patientcrm.auth.FieldCrypto;
+import io.r2dbc.spi.Readable;
+import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.r2dbc.core.Parameter;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** SQL for patients and family links. Decrypts on the way out; callers pass already-encrypted column values. */
+@Component
+class PatientStore {
+
+    private static final String COLUMNS = "p.id, p.name, p.gender, p.birth_date, p.phone_enc, p.national_id_enc, "
+            + "p.address, p.emergency_contact_name, p.emergency_contact_phone_enc, p.emergency_contact_relation";
+
+    private final DatabaseClient db;
+    private final FieldCrypto crypto;
+
+    PatientStore(DatabaseClient db, FieldCrypto crypto) {
+        this.db = db;
+        this.crypto = crypto;
+    }
+
+    record Row(UUID id, String name, String gender, LocalDate birthDate, String phone, String nationalId,
+               String address, String contactName, String contactPhone, String contactRelation) {}
+
+    record MemberRow(Row patient, String relationship) {}
+
+    Mono<Row> findSelf(UUID accountId) {
+        return db.sql("select " + COLUMNS + " from app.patients p where p.account_id = :account")
+                .bind("account", accountId)
+                .map(this::row)
+                .one();
+    }
+
+    Mono<UUID> selfId(UUID accountId) {
+        return db.sql("select id from app.patients where account_id = :account")
+                .bind("account", accountId)
+                .map(r -> r.get("id", UUID.class))
+                .one();
+    }
+
+    Flux<MemberRow> members(UUID ownerId) {
+        return db.sql("select " + COLUMNS + ", l.relationship from app.family_links l "
+                        + "join app.patients p on p.id = l.member_id where l.owner_patient_id = :owner order by l.created_at")
+                .bind("owner", ownerId)
+                .map(r -> new MemberRow(row(r), r.get("relationship", String.class)))
+                .all();
+    }
+
+    Mono<MemberRow> member(UUID ownerId, UUID memberId) {
+        return db.sql("select " + COLUMNS + ", l.relationship from app.family_links l "
+                        + "join app.patients p on p.id = l.member_id where l.owner_patient_id = :owner and l.member_id = :member")
+                .bind("owner", ownerId)
+                .bind("member", memberId)
+                .map(r -> new MemberRow(row(r), r.get("relationship", String.class)))
+                .one();
+    }
+
+    Mono<Long> memberCount(UUID ownerId) {
+        return db.sql("select count(*) as n from app.family_links where owner_patient_id = :owner")
+                .bind("owner", ownerId)
+                .map(r -> r.get("n", Long.class))
+                .one();
+    }
+
+    /** Whether this national ID already belongs to the owner or one of the owner's other family members. */
+    Mono<Boolean> nationalIdTaken(UUID ownerId, byte[] hash, UUID exceptMember) {
+        return db.sql("select exists (select 1 from app.patients p where p.national_id_hash = :hash and (p.id = :owner "
+                        + "or p.id in (select member_id from app.family_links where owner_patient_id = :owner "
+                        + "and member_id <> :except))) as taken")
+                .bind("hash", hash)
+                .bind("owner", ownerId)
+                .bind("except", exceptMember == null ? new UUID(0, 0) : exceptMember)
+                .map(r -> r.get("taken", Boolean.class))
+                .one();
+    }
+
+    Mono<Void> update(UUID patientId, Map<String, Parameter> columns) {
+        if (columns.isEmpty()) {
+            return Mono.empty();
+        }
+        String assignments = columns.keySet().stream().map(c -> c + " = :" + c).collect(Collectors.joining(", "));
+        DatabaseClient.GenericExecuteSpec spec = db.sql("update app.patients set " + assignments
+                + ", updated_at = now() where id = :id").bind("id", patientId);
+        for (Map.Entry<String, Parameter> column : columns.entrySet()) {
+            spec = spec.bind(column.getKey(), column.getValue());
+        }
+        return spec.then();
+    }
+
+    Mono<Void> insertMember(UUID ownerId, UUID memberId, String relationship, Map<String, Parameter> columns) {
+        Map<String, Parameter> all = new LinkedHashMap<>(columns);
+        all.put("id", Parameter.from(memberId));
+        String names = String.join(", ", all.keySet());
+        String values = all.keySet().stream().map(c -> ":" + c).collect(Collectors.joining(", "));
+        DatabaseClient.GenericExecuteSpec spec = db.sql("insert into app.patients (" + names + ") values (" + values + ")");
+        for (Map.Entry<String, Parameter> column : all.entrySet()) {
+            spec = spec.bind(column.getKey(), column.getValue());
+        }
+        return spec.then().then(db.sql("insert into app.family_links (owner_patient_id, member_id, relationship) "
+                        + "values (:owner, :member, :relationship)")
+                .bind("owner", ownerId)
+                .bind("member", memberId)
+                .bind("relationship", relationship)
+                .then());
+    }
+
+    Mono<Void> updateRelationship(UUID ownerId, UUID memberId, String relationship) {
+        return db.sql("update app.family_links set relationship = :relationship "
+                        + "where owner_patient_id = :owner and member_id = :member")
+                .bind("relationship", relationship)
+                .bind("owner", ownerId)
+                .bind("member", memberId)
+                .then();
+    }
+
+    /** Unlinks the member; the member's record goes too unless another account still links to it. */
+    Mono<Boolean> removeMember(UUID ownerId, UUID memberId) {
+        return db.sql("delete from app.family_links where owner_patient_id = :owner and member_id = :member")
+                .bind("owner", ownerId)
+                .bind("member", memberId)
+                .fetch().rowsUpdated()
+                .flatMap(removed -> removed == 0 ? Mono.just(false)
+                        : db.sql("delete from app.patients p where p.id = :member and p.account_id is null "
+                                        + "and not exists (select 1 from app.family_links l where l.member_id = p.id)")
+                                .bind("member", memberId)
+                                .then()
+                                .thenReturn(true));
+    }
+
+    private Row row(Readable r) {
+        return new Row(r.get("id", UUID.class), r.get("name", String.class), r.get("gender", String.class),
+                r.get("birth_date", LocalDate.class), crypto.decrypt(r.get("phone_enc", byte[].class)),
+                crypto.decrypt(r.get("national_id_enc", byte[].class)), r.get("address", String.class),
+                r.get("emergency_contact_name", String.class),
+                crypto.decrypt(r.get("emergency_contact_phone_enc", byte[].class)),
+                r.get("emergency_contact_relation", String.class));
+    }
+}

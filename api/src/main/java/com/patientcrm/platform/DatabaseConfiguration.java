@@ -1,0 +1,66 @@
+package com.patientcrm.platform;
+
+import io.r2dbc.pool.ConnectionPool;
+import io.r2dbc.pool.ConnectionPoolConfiguration;
+import io.r2dbc.postgresql.PostgresqlConnectionConfiguration;
+import io.r2dbc.postgresql.PostgresqlConnectionFactory;
+import io.r2dbc.postgresql.client.SSLMode;
+import io.r2dbc.spi.ConnectionFactory;
+import java.time.Duration;
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * One PostgreSQL database, one schema per module. Migrations run (over JDBC, at start-up only) before the
+ * reactive connection pool exists, so nothing can query a schema that is not yet migrated.
+ */
+@Configuration
+class DatabaseConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(DatabaseConfiguration.class);
+
+    @Bean(destroyMethod = "close")
+    DatabaseServer databaseServer(DatabaseProperties properties) {
+        return DatabaseServer.from(properties);
+    }
+
+    @Bean(destroyMethod = "dispose")
+    ConnectionPool connectionFactory(DatabaseServer server, DatabaseProperties properties) {
+        migrate(server, properties);
+        ConnectionFactory postgres = new PostgresqlConnectionFactory(PostgresqlConnectionConfiguration.builder()
+                .host(server.host)
+                .port(server.port)
+                .database(server.database)
+                .username(server.user)
+                .password(server.password == null ? "" : server.password)
+                .sslMode(SSLMode.fromValue(server.sslMode))
+                .connectTimeout(Duration.ofSeconds(5))
+                .applicationName("patient-crm")
+                .build());
+        return new ConnectionPool(ConnectionPoolConfiguration.builder(postgres)
+                .initialSize(Math.min(4, properties.poolSize()))
+                .maxSize(properties.poolSize())
+                .maxAcquireTime(Duration.ofSeconds(5))
+                .maxIdleTime(Duration.ofMinutes(10))
+                .validationQuery("select 1")
+                .name("patient-crm")
+                .build());
+    }
+
+    private static void migrate(DatabaseServer server, DatabaseProperties properties) {
+        for (String schema : properties.schemas()) {
+            var result = Flyway.configure()
+                    .dataSource(server.jdbcUrl(), server.user, server.password)
+                    .schemas(schema)
+                    .createSchemas(true)
+                    .locations("classpath:db/migration/" + schema)
+                    .load()
+                    .migrate();
+            log.info("Schema {}: {} migration(s) applied, now at version {}", schema, result.migrationsExecuted,
+                    result.targetSchemaVersion == null ? "unchanged" : result.targetSchemaVersion);
+        }
+    }
+}

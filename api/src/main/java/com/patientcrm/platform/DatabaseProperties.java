@@ -1,0 +1,32 @@
+package com.patientcrm.platform;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Where the database is. A blank host means the embedded PostgreSQL, with its files under {@code dataDir}.
+ * {@code schemas} are migrated in this order, each from {@code classpath:db/migration/<schema>} of its module.
+ */
+@Validated
+@ConfigurationProperties("crm.db")
+public record DatabaseProperties(
+        String host,
+        @Min(0) @Max(65535) int port,
+        @NotBlank String name,
+        @NotBlank String user,
+        String password,
+        @NotBlank String sslMode,
+        @Min(1) int poolSize,
+        @NotBlank String dataDir,
+        @Min(0) @Max(65535) int embeddedPort,
+        @NotEmpty List<String> schemas) {
+
+    public boolean embedded() {
+        return host == null || host.isBlank();
+    }
+}

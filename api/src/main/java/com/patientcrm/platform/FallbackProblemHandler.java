@@ -1,0 +1,70 @@
+package com.patientcrm.platform;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.stereotype.Component;
+import org.springframework.web.ErrorResponse;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebExceptionHandler;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The last line: errors raised outside any controller (web filters, codecs, the server itself) are answered as
+ * problem+json too, ahead of Spring Boot's default error JSON. Never a stack trace or exception message.
+ */
+@Component
+@Order(-2)
+class FallbackProblemHandler implements WebExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(FallbackProblemHandler.class);
+
+    private final JsonMapper json;
+
+    FallbackProblemHandler(JsonMapper json) {
+        this.json = json;
+    }
+
+    @Override
+    public Mono<Void> handle(ServerWebExchange exchange, Throwable ex) {
+        ServerHttpResponse response = exchange.getResponse();
+        if (response.isCommitted()) {
+            return Mono.error(ex);
+        }
+        ProblemDetail problem;
+        HttpHeaders extra = new HttpHeaders();
+        if (ex instanceof ErrorResponse error) {
+            problem = error.getBody();
+            extra.addAll(error.getHeaders());
+        } else {
+            log.error("Unhandled error on {} {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath(), ex);
+            problem = ProblemDetail.forStatus(500);
+            problem.setTitle("Internal error");
+        }
+        int status = problem.getStatus();
+        if (status >= 500 && status != 503) {
+            problem.setDetail("Something went wrong on our side; the request was not completed.");
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("type", problem.getType() == null || "about:blank".equals(problem.getType().toString())
+                ? Problems.typeFor(status).toString() : problem.getType().toString());
+        body.put("title", problem.getTitle());
+        body.put("status", status);
+        body.put("detail", problem.getDetail());
+        body.put("instance", exchange.getRequest().getPath().value());
+        if (problem.getProperties() != null) {
+            body.putAll(problem.getProperties());
+        }
+        response.setStatusCode(org.springframework.http.HttpStatusCode.valueOf(status));
+        response.getHeaders().addAll(extra);
+        response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+        return response.writeWith(Mono.fromSupplier(() -> response.bufferFactory().wrap(json.writeValueAsBytes(body))));
+    }
+}

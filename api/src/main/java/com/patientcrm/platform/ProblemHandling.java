@@ -1,0 +1,107 @@
+package com.patientcrm.platform;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.codec.DecodingException;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.validation.FieldError;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.bind.support.WebExchangeBindException;
+import org.springframework.web.reactive.result.method.annotation.ResponseEntityExceptionHandler;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.ServerWebInputException;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
+
+/**
+ * Every error a controller raises becomes application/problem+json with a stable {@code type}. Messages come
+ * from us, never from a parser, the database or an exception's class: nothing internal reaches a client.
+ */
+@RestControllerAdvice
+class ProblemHandling extends ResponseEntityExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ProblemHandling.class);
+
+    @Override
+    protected Mono<ResponseEntity<Object>> handleWebExchangeBindException(WebExchangeBindException ex,
+            HttpHeaders headers, HttpStatusCode status, ServerWebExchange exchange) {
+        List<Map<String, String>> errors = ex.getFieldErrors().stream()
+                .map(ProblemHandling::fieldError)
+                .toList();
+        return Mono.just(ResponseEntity.badRequest().body(validation("The request has invalid fields.", errors)));
+    }
+
+    @Override
+    protected Mono<ResponseEntity<Object>> handleServerWebInputException(ServerWebInputException ex,
+            HttpHeaders headers, HttpStatusCode status, ServerWebExchange exchange) {
+        Throwable cause = ex.getCause() instanceof DecodingException d && d.getCause() != null ? d.getCause() : ex.getCause();
+        if (cause instanceof UnrecognizedPropertyException unknown) {
+            return Mono.just(ResponseEntity.badRequest().body(validation("The request has unknown fields.",
+                    List.of(Map.of("field", unknown.getPropertyName(), "message", "is not a known property")))));
+        }
+        ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+                ex.getMethodParameter() != null && ex.getMethodParameter().getParameterName() != null
+                        && !(cause instanceof tools.jackson.core.JacksonException)
+                        ? "The parameter '" + ex.getMethodParameter().getParameterName() + "' is missing or malformed."
+                        : "The request body is missing or is not valid JSON of the expected shape.");
+        body.setType(URI.create(Problems.TYPE_PREFIX + "malformed-request"));
+        body.setTitle("Malformed request");
+        return Mono.just(ResponseEntity.badRequest().body(body));
+    }
+
+    @ExceptionHandler(DataIntegrityViolationException.class)
+    Mono<ResponseEntity<Object>> conflict(DataIntegrityViolationException ex, ServerWebExchange exchange) {
+        log.warn("Integrity conflict on {} {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath());
+        return handleErrorResponseException(Problems.conflict("The change conflicts with data already stored."),
+                new HttpHeaders(), HttpStatus.CONFLICT, exchange);
+    }
+
+    @ExceptionHandler(Exception.class)
+    Mono<ResponseEntity<Object>> unexpected(Exception ex, ServerWebExchange exchange) {
+        log.error("Unhandled error on {} {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath(), ex);
+        ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
+                "Something went wrong on our side; the request was not completed.");
+        body.setTitle("Internal error");
+        return createResponseEntity(body, new HttpHeaders(), HttpStatus.INTERNAL_SERVER_ERROR, exchange);
+    }
+
+    /** Framework errors arrive with type about:blank; give them ours, and an instance. */
+    @Override
+    protected Mono<ResponseEntity<Object>> createResponseEntity(Object body, HttpHeaders headers,
+            HttpStatusCode status, ServerWebExchange exchange) {
+        if (body instanceof ProblemDetail problem) {
+            if (problem.getType() == null || "about:blank".equals(problem.getType().toString())) {
+                problem.setType(Problems.typeFor(status.value()));
+            }
+            if (problem.getInstance() == null) {
+                problem.setInstance(URI.create(exchange.getRequest().getPath().value()));
+            }
+            if (status.value() >= 500 && status.value() != 503) {
+                problem.setDetail("Something went wrong on our side; the request was not completed.");
+            }
+        }
+        return super.createResponseEntity(body, headers, status, exchange);
+    }
+
+    private static ProblemDetail validation(String detail, List<Map<String, String>> errors) {
+        ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, detail);
+        body.setType(URI.create(Problems.TYPE_PREFIX + "validation"));
+        body.setTitle("Invalid request");
+        body.setProperty("errors", errors);
+        return body;
+    }
+
+    private static Map<String, String> fieldError(FieldError error) {
+        return Map.of("field", error.getField(),
+                "message", error.getDefaultMessage() == null ? "is invalid" : error.getDefaultMessage());
+    }
+}

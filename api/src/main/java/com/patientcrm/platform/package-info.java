@@ -1,0 +1,5 @@
+/**
+ * What every feature stands on: the database (embedded PostgreSQL for the zero-setup run, or an external one),
+ * each module's Flyway migrations, RFC 9457 problem responses for every error, and the start-up report.
+ */
+package com.patientcrm.platform;

@@ -1,0 +1,133 @@
+package com.patientcrm.support;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Primary;
+import org.springframework.http.MediaType;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/**
+ * Base of every integration test: the whole application on a random port, over the embedded PostgreSQL (one per
+ * test JVM, as every test class shares this one context), with WeChat and the hospital's OIDC issuer faked over
+ * real HTTP. Each test gets its own client IP (X-Forwarded-For), so per-IP rate limits never leak between tests.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@Import(IntegrationTest.TestBeans.class)
+public abstract class IntegrationTest {
+
+    public static final String ADMIN_PASSWORD = "admin-test-password";
+    public static final String CLIENT_ID = "his-test";
+    public static final String CLIENT_SECRET = "client-test-secret";
+    public static final String STAFF_AUDIENCE = "patient-crm-staff";
+
+    private static final AtomicInteger IPS = new AtomicInteger();
+
+    @LocalServerPort
+    protected int port;
+
+    @Autowired
+    protected CapturingSmsSender sms;
+
+    @Autowired
+    protected DatabaseClient db;
+
+    protected WebTestClient http;
+
+    protected String clientIp;
+
+    @DynamicPropertySource
+    static void externalServices(DynamicPropertyRegistry registry) {
+        registry.add("crm.auth.wechat.appid", () -> ExternalFakes.WECHAT_APPID);
+        registry.add("crm.auth.wechat.secret", () -> "wechat-test-secret");
+        registry.add("crm.auth.wechat.api-base-url", () -> ExternalFakes.weChat().baseUrl());
+        registry.add("crm.auth.staff-oidc.issuer-uri",
+                () -> ExternalFakes.hospitalIdp().issuerUrl(ExternalFakes.HOSPITAL_ISSUER_ID).toString());
+        registry.add("crm.auth.staff-oidc.audience", () -> STAFF_AUDIENCE);
+        registry.add("crm.db.data-dir", () -> ExternalFakes.dataDir().toString());
+        registry.add("crm.auth.data-dir", () -> ExternalFakes.dataDir().toString());
+        registry.add("crm.auth.bootstrap.admin-password", () -> ADMIN_PASSWORD);
+        registry.add("crm.auth.bootstrap.client-id", () -> CLIENT_ID);
+        registry.add("crm.auth.bootstrap.client-secret", () -> CLIENT_SECRET);
+        registry.add("server.forward-headers-strategy", () -> "framework");
+    }
+
+    @BeforeEach
+    void httpClient() {
+        int n = IPS.incrementAndGet();
+        clientIp = "10.77." + (n / 250) + "." + (n % 250 + 1);
+        http = client(clientIp);
+    }
+
+    protected WebTestClient client(String ip) {
+        return WebTestClient.bindToServer()
+                .baseUrl("http://localhost:" + port)
+                .filter(ContractValidator.filter())
+                .defaultHeader("X-Forwarded-For", ip)
+                .responseTimeout(Duration.ofSeconds(30))
+                .build();
+    }
+
+    protected static String randomPhone() {
+        return "+86139" + String.format("%08d", ThreadLocalRandom.current().nextInt(100_000_000));
+    }
+
+    /** Signs a new patient in through the phone one-time code flow; answers the token response. */
+    @SuppressWarnings("unchecked")
+    protected Map<String, Object> signInWithPhone(String phone) {
+        http.post().uri("/api/v1/auth/otp").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("phone", phone)).exchange().expectStatus().isAccepted();
+        return http.post().uri("/api/v1/auth/otp/verify").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("phone", phone, "code", sms.lastCodeFor(phone)))
+                .exchange().expectStatus().isOk()
+                .expectBody(Map.class).returnResult().getResponseBody();
+    }
+
+    protected String patientToken() {
+        return (String) signInWithPhone(randomPhone()).get("access_token");
+    }
+
+    @SuppressWarnings("unchecked")
+    protected Map<String, Object> signInWithWeChat(String code) {
+        return http.post().uri("/api/v1/auth/wechat").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("code", code)).exchange().expectStatus().isOk()
+                .expectBody(Map.class).returnResult().getResponseBody();
+    }
+
+    protected String staffToken() {
+        return (String) http.post().uri("/api/v1/auth/staff").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("username", "admin", "password", ADMIN_PASSWORD))
+                .exchange().expectStatus().isOk()
+                .expectBody(Map.class).returnResult().getResponseBody().get("access_token");
+    }
+
+    protected String clientToken() {
+        return (String) http.post().uri("/oauth2/token")
+                .headers(h -> h.setBasicAuth(CLIENT_ID, CLIENT_SECRET))
+                .contentType(MediaType.APPLICATION_FORM_URLENCODED)
+                .bodyValue("grant_type=client_credentials")
+                .exchange().expectStatus().isOk()
+                .expectBody(Map.class).returnResult().getResponseBody().get("access_token");
+    }
+
+    @TestConfiguration
+    static class TestBeans {
+
+        @Bean
+        @Primary
+        CapturingSmsSender capturingSmsSender() {
+            return new CapturingSmsSender();
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package com.patientcrm.auth;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.config.annotation.method.configuration.EnableReactiveMethodSecurity;
+import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
+import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
+import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
+
+/**
+ * Access rules for the three path families: patients on /api/v1, staff on /staff/v1, hospital systems on
+ * /integration/v1 and /fhir/r4 with a scope per capability. Stateless: every request carries its bearer token.
+ * Anything not listed is denied.
+ */
+@Configuration
+@EnableWebFluxSecurity
+@EnableReactiveMethodSecurity
+class SecurityConfiguration {
+
+    static final String[] PUBLIC = {
+        "/api/v1/auth/**", "/oauth2/token", "/.well-known/jwks.json",
+        "/actuator/health", "/actuator/health/**", "/actuator/info", "/actuator/prometheus",
+        "/openapi.yaml", "/swagger-ui.html", "/swagger-ui/**", "/webjars/**", "/v3/api-docs/**",
+    };
+
+    @Bean
+    SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, AuthProperties properties, SigningKeys keys) {
+        return http
+                .csrf(ServerHttpSecurity.CsrfSpec::disable)
+                .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
+                .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
+                .logout(ServerHttpSecurity.LogoutSpec::disable)
+                .requestCache(cache -> cache.requestCache(NoOpServerRequestCache.getInstance()))
+                .securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
+                .authorizeExchange(rules -> rules
+                        .pathMatchers(PUBLIC).permitAll()
+                        .pathMatchers(HttpMethod.OPTIONS).permitAll()
+                        .pathMatchers("/api/v1/**").hasRole("PATIENT")
+                        .pathMatchers("/staff/v1/**").hasRole("STAFF")
+                        .pathMatchers("/integration/v1/departments/**", "/integration/v1/doctors/**",
+                                "/integration/v1/slots/**").hasAuthority("SCOPE_slots:write")
+                        .pathMatchers("/integration/v1/appointments/**").hasAuthority("SCOPE_visits:write")
+                        .pathMatchers("/integration/v1/reports/**").hasAuthority("SCOPE_reports:write")
+                        .pathMatchers("/integration/v1/care-plans/**").hasAuthority("SCOPE_careplans:write")
+                        .pathMatchers("/integration/v1/**").hasRole("CLIENT")
+                        .pathMatchers("/fhir/r4/**").hasAuthority("SCOPE_fhir")
+                        .anyExchange().denyAll())
+                .oauth2ResourceServer(server -> server
+                        .authenticationManagerResolver(TokenValidation.resolver(properties, keys))
+                        .authenticationEntryPoint(ProblemResponses.entryPoint())
+                        .accessDeniedHandler(ProblemResponses.accessDenied()))
+                .exceptionHandling(handling -> handling
+                        .authenticationEntryPoint(ProblemResponses.entryPoint())
+                        .accessDeniedHandler(ProblemResponses.accessDenied()))
+                .build();
+    }
+}

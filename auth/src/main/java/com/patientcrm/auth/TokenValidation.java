@@ -1,0 +1,133 @@
+package com.patientcrm.auth;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.springframework.security.authentication.AbstractAuthenticationToken;
+import org.springframework.security.authentication.ReactiveAuthenticationManager;
+import org.springframework.security.authentication.ReactiveAuthenticationManagerResolver;
+import org.springframework.security.core.GrantedAuthority;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtClaimNames;
+import org.springframework.security.oauth2.jwt.JwtClaimValidator;
+import org.springframework.security.oauth2.jwt.JwtValidators;
+import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
+import org.springframework.security.oauth2.server.resource.authentication.JwtIssuerReactiveAuthenticationManagerResolver;
+import org.springframework.security.oauth2.server.resource.authentication.JwtReactiveAuthenticationManager;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Which bearer tokens we accept: our own (ES256 only, known kid, our issuer and audience, a known kind), and,
+ * when configured, staff tokens from the hospital's OIDC issuer. The token's {@code iss} picks the validator;
+ * any other issuer is rejected before a signature is even looked at.
+ */
+final class TokenValidation {
+
+    private static final Set<String> KINDS = Set.of("patient", "staff", "client");
+
+    private TokenValidation() {
+    }
+
+    static ReactiveAuthenticationManagerResolver<ServerWebExchange> resolver(AuthProperties properties, SigningKeys keys) {
+        Map<String, ReactiveAuthenticationManager> managers = new HashMap<>();
+        managers.put(properties.issuer(), ours(properties, keys));
+        if (properties.staffOidc().configured()) {
+            managers.put(properties.staffOidc().issuerUri(), hospital(properties.staffOidc()));
+        }
+        return new JwtIssuerReactiveAuthenticationManagerResolver(issuer -> Mono.justOrEmpty(managers.get(issuer)));
+    }
+
+    private static ReactiveAuthenticationManager ours(AuthProperties properties, SigningKeys keys) {
+        NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder
+                .withJwkSource(jwt -> Flux.fromIterable(keys.publicKeys().getKeys())
+                        .filter(key -> Objects.equals(key.getKeyID(), jwt.getHeader().getKeyID())))
+                .jwsAlgorithm(SignatureAlgorithm.ES256)
+                .build();
+        decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(
+                JwtValidators.createDefaultWithIssuer(properties.issuer()),
+                audience(properties.audience()),
+                new JwtClaimValidator<String>(TokenIssuer.KIND, KINDS::contains)));
+        JwtReactiveAuthenticationManager manager = new JwtReactiveAuthenticationManager(decoder);
+        manager.setJwtAuthenticationConverter(jwt -> Mono.just(ourAuthentication(jwt)));
+        return manager;
+    }
+
+    private static AbstractAuthenticationToken ourAuthentication(Jwt jwt) {
+        List<GrantedAuthority> authorities = new ArrayList<>();
+        switch (jwt.getClaimAsString(TokenIssuer.KIND)) {
+            case "patient" -> authorities.add(new SimpleGrantedAuthority("ROLE_PATIENT"));
+            case "staff" -> {
+                authorities.add(new SimpleGrantedAuthority("ROLE_STAFF"));
+                List<String> roles = jwt.getClaimAsStringList(TokenIssuer.ROLES);
+                (roles == null ? List.<String>of() : roles).forEach(r -> authorities.add(new SimpleGrantedAuthority("ROLE_" + r)));
+            }
+            case "client" -> {
+                authorities.add(new SimpleGrantedAuthority("ROLE_CLIENT"));
+                String scope = jwt.getClaimAsString(TokenIssuer.SCOPE);
+                for (String s : scope == null ? new String[0] : scope.split(" ")) {
+                    if (!s.isBlank()) {
+                        authorities.add(new SimpleGrantedAuthority("SCOPE_" + s));
+                    }
+                }
+            }
+            default -> { }
+        }
+        return new JwtAuthenticationToken(jwt, authorities, jwt.getSubject());
+    }
+
+    private static ReactiveAuthenticationManager hospital(AuthProperties.StaffOidc oidc) {
+        NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder.withIssuerLocation(oidc.issuerUri()).build();
+        List<OAuth2TokenValidator<Jwt>> validators = new ArrayList<>();
+        validators.add(JwtValidators.createDefaultWithIssuer(oidc.issuerUri()));
+        if (oidc.audience() != null && !oidc.audience().isBlank()) {
+            validators.add(audience(oidc.audience()));
+        }
+        decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(validators));
+        JwtReactiveAuthenticationManager manager = new JwtReactiveAuthenticationManager(decoder);
+        manager.setJwtAuthenticationConverter(jwt -> Mono.just(hospitalAuthentication(jwt, oidc.rolesClaim())));
+        return manager;
+    }
+
+    /** Only roles we know are honoured; a hospital token with none of them gets no staff access at all. */
+    private static AbstractAuthenticationToken hospitalAuthentication(Jwt jwt, String rolesClaim) {
+        List<GrantedAuthority> authorities = new ArrayList<>();
+        for (Object value : claimPath(jwt.getClaims(), rolesClaim)) {
+            StaffRole.parse(String.valueOf(value)).ifPresent(r -> authorities.add(new SimpleGrantedAuthority("ROLE_" + r.name())));
+        }
+        if (!authorities.isEmpty()) {
+            authorities.add(new SimpleGrantedAuthority("ROLE_STAFF"));
+        }
+        String name = jwt.getClaimAsString("preferred_username");
+        return new JwtAuthenticationToken(jwt, authorities, name != null ? name : jwt.getSubject());
+    }
+
+    /** Reads a list at a dotted claim path, such as {@code roles} or {@code realm_access.roles}. */
+    private static List<?> claimPath(Map<String, Object> claims, String path) {
+        Object current = claims;
+        for (String part : path.split("\\.")) {
+            if (!(current instanceof Map<?, ?> map)) {
+                return List.of();
+            }
+            current = map.get(part);
+        }
+        if (current instanceof List<?> list) {
+            return list;
+        }
+        return current instanceof String s ? List.of(s.split("[ ,]+")) : List.of();
+    }
+
+    private static OAuth2TokenValidator<Jwt> audience(String audience) {
+        return new JwtClaimValidator<List<String>>(JwtClaimNames.AUD, aud -> aud != null && aud.contains(audience));
+    }
+
+}

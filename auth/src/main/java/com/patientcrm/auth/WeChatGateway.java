@@ -1,0 +1,87 @@
+package com.patientcrm.auth;
+
+import cn.binarywang.wx.miniapp.api.WxMaService;
+import cn.binarywang.wx.miniapp.api.impl.WxMaServiceImpl;
+import cn.binarywang.wx.miniapp.bean.WxMaJscode2SessionResult;
+import cn.binarywang.wx.miniapp.bean.WxMaPhoneNumberInfo;
+import cn.binarywang.wx.miniapp.config.impl.WxMaDefaultConfigImpl;
+import java.util.concurrent.Callable;
+import me.chanjar.weixin.common.error.WxErrorException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * The two WeChat calls sign-in needs, through WxJava. WxJava blocks (Apache HttpClient), so each call runs on
+ * boundedElastic. The session_key WeChat returns is dropped here: it never leaves this class.
+ */
+@Component
+class WeChatGateway {
+
+    private static final Logger log = LoggerFactory.getLogger(WeChatGateway.class);
+
+    private final WxMaService wx;
+    private final String appid;
+
+    WeChatGateway(AuthProperties properties) {
+        AuthProperties.WeChat settings = properties.wechat();
+        this.appid = settings.appid();
+        if (settings.configured()) {
+            WxMaDefaultConfigImpl config = new WxMaDefaultConfigImpl();
+            config.setAppid(settings.appid());
+            config.setSecret(settings.secret());
+            config.setApiHostUrl(settings.apiBaseUrl());
+            // Retries belong to our own policies, not to WxJava's sleeping retry loop.
+            config.setMaxRetryTimes(0);
+            WxMaServiceImpl service = new WxMaServiceImpl();
+            service.setWxMaConfig(config);
+            this.wx = service;
+        } else {
+            this.wx = null;
+        }
+    }
+
+    record WeChatUser(String appid, String openid, String unionid) {}
+
+    Mono<WeChatUser> exchangeLoginCode(String code) {
+        return call(() -> {
+            WxMaJscode2SessionResult session = wx.getUserService().getSessionInfo(code);
+            return new WeChatUser(appid, session.getOpenid(), blankToNull(session.getUnionid()));
+        });
+    }
+
+    /** The phone number the user approved with the mini-program's phone button, in canonical form. */
+    Mono<String> exchangePhoneCode(String code) {
+        return call(() -> {
+            WxMaPhoneNumberInfo info = wx.getUserService().getPhoneNumber(code);
+            String country = info.getCountryCode() == null ? "86" : info.getCountryCode();
+            return "+" + country + info.getPurePhoneNumber();
+        });
+    }
+
+    private <T> Mono<T> call(Callable<T> call) {
+        if (wx == null) {
+            return Mono.error(AuthProblems.weChatUnavailable());
+        }
+        return Mono.fromCallable(call)
+                .subscribeOn(Schedulers.boundedElastic())
+                .onErrorMap(WxErrorException.class, e -> {
+                    int code = e.getError() == null ? -1 : e.getError().getErrorCode();
+                    if (code == -1 || code == 45011 || code == 40001 || code >= 500 && code < 600) {
+                        log.warn("WeChat call failed with error {}", code);
+                        return AuthProblems.weChatUnavailable();
+                    }
+                    return AuthProblems.weChatRejected(code);
+                })
+                .onErrorMap(e -> !(e instanceof org.springframework.web.ErrorResponseException), e -> {
+                    log.warn("WeChat call failed: {}", e.getClass().getSimpleName());
+                    return AuthProblems.weChatUnavailable();
+                });
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
+    }
+}
