@@ -11,7 +11,8 @@ import java.util.UUID;
 
 /**
  * The patients API's bodies. In updates a missing or null field is left as it is, and an empty string clears
- * an optional text field (address, phone, national ID, emergency contact).
+ * an optional text field (address, phone, national ID, emergency contact). Every record keeps its personal data
+ * out of toString(), which Spring's codecs print at DEBUG level.
  */
 final class PatientDtos {
 
@@ -22,10 +23,20 @@ final class PatientDtos {
     }
 
     record EmergencyContact(@Size(max = 64) String name, @Size(max = 32) String phone,
-                            @Size(max = 32) String relationship) {}
+                            @Size(max = 32) String relationship) {
+        @Override
+        public String toString() {
+            return "EmergencyContact[redacted]";
+        }
+    }
 
     record Profile(UUID id, String name, String gender, LocalDate birthDate, String phone, String nationalId,
-                   String address, EmergencyContact emergencyContact) {}
+                   String address, EmergencyContact emergencyContact) {
+        @Override
+        public String toString() {
+            return "Profile[redacted]";
+        }
+    }
 
     record ProfileUpdate(@Size(min = 1, max = 64) String name,
                          @Pattern(regexp = GENDERS) String gender,
@@ -33,10 +44,20 @@ final class PatientDtos {
                          @Size(max = 32) String phone,
                          @Size(max = 18) String nationalId,
                          @Size(max = 256) String address,
-                         @Valid EmergencyContact emergencyContact) {}
+                         @Valid EmergencyContact emergencyContact) {
+        @Override
+        public String toString() {
+            return "ProfileUpdate[redacted]";
+        }
+    }
 
     record FamilyMember(UUID id, String relationship, String name, String gender, LocalDate birthDate, String phone,
-                        String nationalId, String address) {}
+                        String nationalId, String address) {
+        @Override
+        public String toString() {
+            return "FamilyMember[redacted]";
+        }
+    }
 
     record NewFamilyMember(@NotNull @Pattern(regexp = RELATIONSHIPS) String relationship,
                            @NotBlank @Size(max = 64) String name,
@@ -44,7 +65,12 @@ final class PatientDtos {
                            @PastOrPresent LocalDate birthDate,
                            @Size(max = 32) String phone,
                            @Size(max = 18) String nationalId,
-                           @Size(max = 256) String address) {}
+                           @Size(max = 256) String address) {
+        @Override
+        public String toString() {
+            return "NewFamilyMember[redacted]";
+        }
+    }
 
     record FamilyMemberUpdate(@Pattern(regexp = RELATIONSHIPS) String relationship,
                               @Size(min = 1, max = 64) String name,
@@ -52,5 +78,10 @@ final class PatientDtos {
                               @PastOrPresent LocalDate birthDate,
                               @Size(max = 32) String phone,
                               @Size(max = 18) String nationalId,
-                              @Size(max = 256) String address) {}
+                              @Size(max = 256) String address) {
+        @Override
+        public String toString() {
+            return "FamilyMemberUpdate[redacted]";
+        }
+    }
 }

@@ -71,11 +71,11 @@ class PatientStore {
                 .one();
     }
 
-    /** Whether this national ID already belongs to the owner or one of the owner's other family members. */
+    /** Whether this national ID already belongs to the owner or a family member, other than {@code exceptPerson}. */
     Mono<Boolean> nationalIdTaken(UUID ownerId, byte[] hash, UUID exceptMember) {
-        return db.sql("select exists (select 1 from app.patients p where p.national_id_hash = :hash and (p.id = :owner "
-                        + "or p.id in (select member_id from app.family_links where owner_patient_id = :owner "
-                        + "and member_id <> :except))) as taken")
+        return db.sql("select exists (select 1 from app.patients p where p.national_id_hash = :hash and p.id <> :except "
+                        + "and (p.id = :owner or p.id in (select member_id from app.family_links where owner_patient_id = :owner))) "
+                        + "as taken")
                 .bind("hash", hash)
                 .bind("owner", ownerId)
                 .bind("except", exceptMember == null ? new UUID(0, 0) : exceptMember)

@@ -6,9 +6,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.security.authentication.AuthenticationServiceException;
 import org.springframework.stereotype.Component;
 import org.springframework.web.ErrorResponse;
 import org.springframework.web.server.ServerWebExchange;
@@ -43,6 +45,12 @@ class FallbackProblemHandler implements WebExceptionHandler {
         if (ex instanceof ErrorResponse error) {
             problem = error.getBody();
             extra.addAll(error.getHeaders());
+        } else if (ex instanceof AuthenticationServiceException) {
+            // A token could not be checked (e.g. the hospital's OIDC issuer did not answer): not the caller's fault.
+            log.warn("Token validation unavailable: {}", ex.getClass().getSimpleName());
+            problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
+                    "The token could not be checked right now; try again shortly.");
+            problem.setTitle("Token validation unavailable");
         } else {
             log.error("Unhandled error on {} {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath(), ex);
             problem = ProblemDetail.forStatus(500);

@@ -20,6 +20,7 @@ import org.springframework.web.reactive.result.method.annotation.RequestMappingH
 class ContractRoutesTests extends IntegrationTest {
 
     @Autowired
+    @org.springframework.beans.factory.annotation.Qualifier("requestMappingHandlerMapping")
     RequestMappingHandlerMapping mappings;
 
     @Test

@@ -15,7 +15,8 @@ import org.springframework.http.MediaType;
 /**
  * Personal data never reaches the logs: a WeChat login, a phone login, a profile update with a national ID and a
  * family member, a failed login and a token refresh leave no phone, ID number, openid, code or token in any log
- * line at the production level, from any logger.
+ * line at the production level (INFO), from any logger. (At DEBUG, Spring's codecs print bodies through
+ * toString(); our DTOs redact theirs.)
  */
 class LogPrivacyIntegrationTests extends IntegrationTest {
 

@@ -65,5 +65,8 @@ class ProblemHandlingIntegrationTests extends IntegrationTest {
         http.get().uri("/openapi.yaml").exchange().expectStatus().isOk()
                 .expectBody(String.class).value(body -> org.assertj.core.api.Assertions.assertThat(body).contains("openapi: 3"));
         http.get().uri("/swagger-ui.html").exchange().expectStatus().is3xxRedirection();
+        http.get().uri("/v3/api-docs/swagger-config").exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.url").isEqualTo("/openapi.yaml");
+        http.get().uri("/v3/api-docs").exchange().expectStatus().isUnauthorized();
     }
 }

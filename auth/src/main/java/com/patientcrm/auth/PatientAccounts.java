@@ -14,6 +14,8 @@ import reactor.core.publisher.Mono;
 @Component
 class PatientAccounts {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(PatientAccounts.class);
+
     private final DatabaseClient db;
     private final TransactionalOperator tx;
     private final FieldCrypto crypto;
@@ -49,7 +51,9 @@ class PatientAccounts {
                         .bind("unionid", Parameter.fromOrEmpty(unionid, String.class))
                         .bind("account", accountId)
                         .fetch().rowsUpdated())
-                .flatMap(inserted -> inserted == 1 ? events.accountCreated(accountId).thenReturn(accountId)
+                .flatMap(inserted -> inserted == 1 ? events.accountCreated(accountId)
+                        .doOnSuccess(done -> log.info("New patient account {} (WeChat sign-in)", accountId))
+                        .thenReturn(accountId)
                         : Mono.error(new LostRace()))
                 .as(tx::transactional)
                 .onErrorResume(LostRace.class, lost -> signInWithWeChat(appid, openid, unionid));
@@ -65,6 +69,7 @@ class PatientAccounts {
                     .then(events.phoneVerified(accountId, phone))
                     .thenReturn(accountId)
                     .as(tx::transactional)
+                    .doOnNext(id -> log.info("New patient account {} (phone sign-in)", id))
                     .onErrorResume(org.springframework.dao.DataIntegrityViolationException.class,
                             lost -> findByPhone(hash));
         }));
@@ -103,6 +108,7 @@ class PatientAccounts {
                         .bind("into", into).bind("from", from).then())
                 .then(refreshTokens.revokeAllFor(new RefreshTokens.Subject("patient", from)))
                 .then(events.accountsMerged(from, into))
+                .doOnSuccess(done -> log.info("Patient account {} merged into {} (same verified phone)", from, into))
                 .thenReturn(into);
     }
 

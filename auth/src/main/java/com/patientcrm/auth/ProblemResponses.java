@@ -6,8 +6,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpResponse;
-import org.springframework.security.core.AuthenticationException;
-import org.springframework.security.oauth2.server.resource.InvalidBearerTokenException;
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.web.server.ServerAuthenticationEntryPoint;
 import org.springframework.security.web.server.authorization.ServerAccessDeniedHandler;
 import org.springframework.web.server.ServerWebExchange;
@@ -24,22 +23,17 @@ final class ProblemResponses {
 
     static ServerAuthenticationEntryPoint entryPoint() {
         return (exchange, failure) -> {
-            boolean badToken = failure instanceof InvalidBearerTokenException
-                    || failure.getClass().getName().contains("oauth2");
+            boolean badToken = failure instanceof OAuth2AuthenticationException;
             String challenge = badToken ? "Bearer error=\"invalid_token\"" : "Bearer";
             exchange.getResponse().getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, challenge);
             return write(exchange, HttpStatus.UNAUTHORIZED, "unauthorized", "Unauthorized",
-                    badToken ? "The bearer token is invalid or expired." : detail(failure));
+                    badToken ? "The bearer token is invalid or expired." : "A bearer token is required.");
         };
     }
 
     static ServerAccessDeniedHandler accessDenied() {
         return (exchange, denied) -> write(exchange, HttpStatus.FORBIDDEN, "forbidden", "Forbidden",
                 "This token may not use this resource.");
-    }
-
-    private static String detail(AuthenticationException failure) {
-        return "A bearer token is required.";
     }
 
     static Mono<Void> write(ServerWebExchange exchange, HttpStatus status, String type, String title, String detail) {

@@ -6,7 +6,12 @@ import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.method.configuration.EnableReactiveMethodSecurity;
 import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.oauth2.server.resource.web.server.authentication.ServerBearerTokenAuthenticationConverter;
 import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.security.web.server.authentication.ServerAuthenticationConverter;
+import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
+import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
+import reactor.core.publisher.Mono;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
 import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
 
@@ -23,7 +28,7 @@ class SecurityConfiguration {
     static final String[] PUBLIC = {
         "/api/v1/auth/**", "/oauth2/token", "/.well-known/jwks.json",
         "/actuator/health", "/actuator/health/**", "/actuator/info", "/actuator/prometheus",
-        "/openapi.yaml", "/swagger-ui.html", "/swagger-ui/**", "/webjars/**", "/v3/api-docs/**",
+        "/openapi.yaml", "/swagger-ui.html", "/swagger-ui/**", "/webjars/**", "/v3/api-docs/swagger-config",
     };
 
     @Bean
@@ -49,6 +54,7 @@ class SecurityConfiguration {
                         .pathMatchers("/fhir/r4/**").hasAuthority("SCOPE_fhir")
                         .anyExchange().denyAll())
                 .oauth2ResourceServer(server -> server
+                        .bearerTokenConverter(ignoringSignInEndpoints())
                         .authenticationManagerResolver(TokenValidation.resolver(properties, keys))
                         .authenticationEntryPoint(ProblemResponses.entryPoint())
                         .accessDeniedHandler(ProblemResponses.accessDenied()))
@@ -56,5 +62,17 @@ class SecurityConfiguration {
                         .authenticationEntryPoint(ProblemResponses.entryPoint())
                         .accessDeniedHandler(ProblemResponses.accessDenied()))
                 .build();
+    }
+
+    /**
+     * Sign-in and refresh need no access token; a stale one that an app still attaches must not turn a refresh into
+     * a 401, so the bearer header is not even read there.
+     */
+    private static ServerAuthenticationConverter ignoringSignInEndpoints() {
+        ServerBearerTokenAuthenticationConverter bearer = new ServerBearerTokenAuthenticationConverter();
+        ServerWebExchangeMatcher signIn = ServerWebExchangeMatchers.pathMatchers(
+                "/api/v1/auth/**", "/oauth2/token", "/.well-known/jwks.json");
+        return exchange -> signIn.matches(exchange)
+                .flatMap(match -> match.isMatch() ? Mono.empty() : bearer.convert(exchange));
     }
 }

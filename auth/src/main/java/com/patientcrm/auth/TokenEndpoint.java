@@ -48,7 +48,8 @@ class TokenEndpoint {
             produces = MediaType.APPLICATION_JSON_VALUE)
     Mono<ResponseEntity<Object>> token(ServerWebExchange exchange) {
         String authorization = exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
-        return exchange.getFormData().flatMap(form -> {
+        return exchange.getFormData().onErrorResume(IllegalArgumentException.class, malformed -> Mono.empty())
+                .flatMap(form -> {
             if (!"client_credentials".equals(form.getFirst("grant_type"))) {
                 return error(HttpStatus.BAD_REQUEST, form.getFirst("grant_type") == null ? "invalid_request"
                         : "unsupported_grant_type", "grant_type must be client_credentials", false);
@@ -56,7 +57,7 @@ class TokenEndpoint {
             Credentials credentials = credentials(authorization, form);
             if (credentials == null) {
                 return error(HttpStatus.UNAUTHORIZED, "invalid_client",
-                        "Authenticate with HTTP Basic or client_id and client_secret (not both)", authorization != null);
+                        "Authenticate with either HTTP Basic or client_id and client_secret in the form", authorization != null);
             }
             return limiter.hit("token:ip:" + crypto.hashText(ClientAddress.of(exchange)), properties.rateLimits().loginPerIp())
                     .then(limiter.hit("token:client:" + crypto.hashText(credentials.clientId()),
@@ -65,7 +66,8 @@ class TokenEndpoint {
                     .flatMap(client -> grant(client, form.getFirst("scope")))
                     .switchIfEmpty(Mono.defer(() -> error(HttpStatus.UNAUTHORIZED, "invalid_client",
                             "Unknown client or wrong secret", credentials.basic())));
-        });
+        }).switchIfEmpty(Mono.defer(() -> error(HttpStatus.BAD_REQUEST, "invalid_request",
+                "The form is not valid application/x-www-form-urlencoded", false)));
     }
 
     private Mono<ResponseEntity<Object>> grant(Clients.Client client, String requestedScope) {

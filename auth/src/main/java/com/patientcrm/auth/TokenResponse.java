@@ -12,6 +12,12 @@ public record TokenResponse(
         @JsonProperty("refresh_token") String refreshToken,
         @JsonProperty("scope") String scope) {
 
+    /** Spring's codecs print bodies at DEBUG level: never the tokens. */
+    @Override
+    public String toString() {
+        return "TokenResponse[redacted]";
+    }
+
     static TokenResponse of(TokenIssuer.AccessToken access, String refreshToken) {
         return new TokenResponse(access.value(), "Bearer", access.expiresInSeconds(), refreshToken, null);
     }

@@ -69,7 +69,9 @@ final class TokenValidation {
             case "staff" -> {
                 authorities.add(new SimpleGrantedAuthority("ROLE_STAFF"));
                 List<String> roles = jwt.getClaimAsStringList(TokenIssuer.ROLES);
-                (roles == null ? List.<String>of() : roles).forEach(r -> authorities.add(new SimpleGrantedAuthority("ROLE_" + r)));
+                // Only staff roles: a stray "PATIENT" or "CLIENT" in a staff token must not open another path family.
+                (roles == null ? List.<String>of() : roles).forEach(r -> StaffRole.parse(r)
+                        .ifPresent(role -> authorities.add(new SimpleGrantedAuthority("ROLE_" + role.name()))));
             }
             case "client" -> {
                 authorities.add(new SimpleGrantedAuthority("ROLE_CLIENT"));
@@ -86,6 +88,7 @@ final class TokenValidation {
     }
 
     private static ReactiveAuthenticationManager hospital(AuthProperties.StaffOidc oidc) {
+        warmUpIssuerDiscovery();
         NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder.withIssuerLocation(oidc.issuerUri()).build();
         List<OAuth2TokenValidator<Jwt>> validators = new ArrayList<>();
         validators.add(JwtValidators.createDefaultWithIssuer(oidc.issuerUri()));
@@ -96,6 +99,20 @@ final class TokenValidation {
         JwtReactiveAuthenticationManager manager = new JwtReactiveAuthenticationManager(decoder);
         manager.setJwtAuthenticationConverter(jwt -> Mono.just(hospitalAuthentication(jwt, oidc.rolesClaim())));
         return manager;
+    }
+
+    /**
+     * The issuer's discovery runs lazily on the first hospital token, on an event-loop thread, and the helper class
+     * it uses builds a RestTemplate in its static initialiser (which scans the class path for Jackson modules).
+     * Initialising that class here, at start-up, keeps the class-path scan off the event loop.
+     */
+    private static void warmUpIssuerDiscovery() {
+        try {
+            Class.forName("org.springframework.security.oauth2.jwt.JwtDecoderProviderConfigurationUtils", true,
+                    TokenValidation.class.getClassLoader());
+        } catch (ClassNotFoundException moved) {
+            // A later Spring Security without this helper: nothing to warm up.
+        }
     }
 
     /** Only roles we know are honoured; a hospital token with none of them gets no staff access at all. */

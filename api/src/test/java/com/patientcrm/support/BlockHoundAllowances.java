@@ -1,0 +1,24 @@
+package com.patientcrm.support;
+
+import reactor.blockhound.BlockHound;
+import reactor.blockhound.integration.BlockHoundIntegration;
+
+/**
+ * What BlockHound may let through on event-loop threads, each with its reason. Everything else that blocks on a
+ * Netty or Reactor thread fails the test that triggered it.
+ */
+public class BlockHoundAllowances implements BlockHoundIntegration {
+
+    @Override
+    public void applyTo(BlockHound.Builder builder) {
+        // SecureRandom (UUIDs, nonces, ECDSA signatures) reads /dev/urandom, which never waits for entropy on
+        // Linux: a few microseconds of a read syscall, not a blocking wait.
+        builder.allowBlockingCallsInside("sun.security.provider.NativePRNG$RandomIO", "implNextBytes");
+        // Hibernate Validator loads its message bundle from the jar once, on the first violation; cached after.
+        builder.allowBlockingCallsInside("org.hibernate.validator.resourceloading.PlatformResourceBundleLocator",
+                "loadBundle");
+        // Test classpath only: mock-oauth2-server brings kotlin-reflect, which Jackson then uses; its one-time
+        // static initialiser scans the class path. A failure there would poison the class for the whole JVM.
+        builder.allowBlockingCallsInside("kotlin.reflect.jvm.internal.impl.resolve.OverridingUtil", "<clinit>");
+    }
+}
