@@ -31,6 +31,15 @@ class RefreshTokenIntegrationTests extends IntegrationTest {
     }
 
     @Test
+    void aStaleAccessTokenAttachedToTheRefreshCallIsIgnored() {
+        Map<String, Object> login = signInWithPhone(randomPhone());
+        http.post().uri("/api/v1/auth/refresh").headers(h -> h.setBearerAuth("expired.or.garbage"))
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("refresh_token", login.get("refresh_token")))
+                .exchange().expectStatus().isOk();
+    }
+
+    @Test
     void logoutRevokesTheSession() {
         String refreshToken = (String) signInWithPhone(randomPhone()).get("refresh_token");
 

@@ -32,6 +32,17 @@ class StaffSignInIntegrationTests extends IntegrationTest {
     }
 
     @Test
+    void passwordGuessingIsLimitedPerUsernameAcrossClientAddresses() {
+        Map<String, String> guess = Map.of("username", "guessed-user", "password", "wrong");
+        for (int i = 0; i < 10; i++) {
+            client("10.98.0." + (i + 1)).post().uri("/api/v1/auth/staff").contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue(guess).exchange().expectStatus().isUnauthorized();
+        }
+        http.post().uri("/api/v1/auth/staff").contentType(MediaType.APPLICATION_JSON).bodyValue(guess)
+                .exchange().expectStatus().isEqualTo(429).expectHeader().exists("Retry-After");
+    }
+
+    @Test
     void aHospitalIssuedTokenWithAKnownRoleIsAccepted() {
         String token = hospitalToken(Map.of("roles", List.of("FEEDBACK_AGENT", "SOMETHING_ELSE"),
                 "preferred_username", "nurse.li"), STAFF_AUDIENCE);
