@@ -47,6 +47,14 @@ class PatientStore {
                 .one();
     }
 
+    /** The national ID hash, or an empty array when the patient has none on file; empty for an unknown patient. */
+    Mono<byte[]> nationalIdHash(UUID patientId) {
+        return db.sql("select coalesce(national_id_hash, ''::bytea) as hash from app.patients where id = :id")
+                .bind("id", patientId)
+                .map(r -> r.get("hash", byte[].class))
+                .one();
+    }
+
     Flux<MemberRow> members(UUID ownerId) {
         return db.sql("select " + COLUMNS + ", l.relationship from app.family_links l "
                         + "join app.patients p on p.id = l.member_id where l.owner_patient_id = :owner order by l.created_at")

@@ -39,6 +39,22 @@ public class Patients {
                 : store.member(self, patientId).hasElement());
     }
 
+    /**
+     * The key that identifies the real person behind a patient record, across accounts and family links: the keyed
+     * hash of the national ID number, or (for someone without one on file) the record's own id.
+     */
+    public Mono<byte[]> personKey(UUID patientId) {
+        return store.nationalIdHash(patientId)
+                .map(hash -> hash.length > 0 ? hash : ("patient:" + patientId).getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .switchIfEmpty(Mono.error(() -> Problems.notFound("patient")));
+    }
+
+    /** Every patient this account may act for: itself first, then its family members. */
+    public Flux<UUID> actsFor(UUID accountId) {
+        return selfId(accountId).flatMapMany(self -> Flux.concat(Flux.just(self),
+                store.members(self).map(member -> member.patient().id())));
+    }
+
     Mono<PatientDtos.Profile> profile(UUID accountId) {
         return store.findSelf(accountId).map(Patients::profile)
                 .switchIfEmpty(Mono.error(() -> Problems.notFound("patient")));

@@ -74,6 +74,7 @@ public abstract class IntegrationTest {
         return WebTestClient.bindToServer()
                 .baseUrl("http://localhost:" + port)
                 .filter(ContractValidator.filter())
+                .codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(16 * 1024 * 1024))
                 .defaultHeader("X-Forwarded-For", ip)
                 .responseTimeout(Duration.ofSeconds(30))
                 .build();

@@ -1,0 +1,150 @@
+package com.patientcrm.booking;
+
+import io.r2dbc.spi.Readable;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** SQL for appointments and idempotency keys. Times are compared with the database's clock, one clock for all. */
+@Component
+class AppointmentStore {
+
+    private static final String VIEW = "select a.id, a.slot_id, a.patient_id, a.doctor_id, d.department_id, s.starts_at, "
+            + "s.ends_at, s.time_zone, a.status, a.created_at from app.appointments a join app.slots s on s.id = a.slot_id "
+            + "join app.doctors d on d.id = a.doctor_id ";
+
+    private final DatabaseClient db;
+
+    AppointmentStore(DatabaseClient db) {
+        this.db = db;
+    }
+
+    record BookableSlot(UUID id, UUID doctorId, LocalDate localDate, OffsetDateTime startsAt, String timeZone,
+                        boolean open, boolean tooSoon, boolean beyondHorizon) {}
+
+    record KeyRecord(byte[] requestHash, UUID appointmentId) {}
+
+    /** True when this request owns the key; a concurrent holder of the same key is waited for by PostgreSQL. */
+    Mono<Boolean> claimKey(UUID accountId, String key, byte[] requestHash) {
+        return db.sql("insert into app.idempotency_keys (account_id, key, request_hash) values (:account, :key, :hash) "
+                        + "on conflict do nothing")
+                .bind("account", accountId).bind("key", key).bind("hash", requestHash)
+                .fetch().rowsUpdated().map(n -> n == 1);
+    }
+
+    Mono<KeyRecord> keyRecord(UUID accountId, String key) {
+        return db.sql("select request_hash, appointment_id from app.idempotency_keys where account_id = :account and key = :key")
+                .bind("account", accountId).bind("key", key)
+                .map(row -> new KeyRecord(row.get("request_hash", byte[].class), row.get("appointment_id", UUID.class)))
+                .one();
+    }
+
+    Mono<Void> completeKey(UUID accountId, String key, UUID appointmentId) {
+        return db.sql("update app.idempotency_keys set appointment_id = :appointment where account_id = :account and key = :key")
+                .bind("appointment", appointmentId).bind("account", accountId).bind("key", key).then();
+    }
+
+    Mono<BookableSlot> bookableSlot(UUID slotId) {
+        return db.sql("select s.id, s.doctor_id, s.local_date, s.starts_at, s.time_zone, "
+                        + "(s.status = 'open' and d.active and dep.active) as open, "
+                        + "s.starts_at < now() + make_interval(mins => dep.min_notice_minutes) as too_soon, "
+                        + "s.starts_at >= now() + make_interval(days => dep.booking_horizon_days) as beyond "
+                        + "from app.slots s join app.doctors d on d.id = s.doctor_id "
+                        + "join app.departments dep on dep.id = d.department_id where s.id = :id")
+                .bind("id", slotId)
+                .map(row -> new BookableSlot(row.get("id", UUID.class), row.get("doctor_id", UUID.class),
+                        row.get("local_date", LocalDate.class), row.get("starts_at", OffsetDateTime.class),
+                        row.get("time_zone", String.class), row.get("open", Boolean.class), row.get("too_soon", Boolean.class), row.get("beyond", Boolean.class)))
+                .one();
+    }
+
+    /** Serialises bookings of one real person (whatever account books), so the rule checks below cannot race. */
+    Mono<Void> lockPerson(byte[] personKey) {
+        return db.sql("select pg_advisory_xact_lock(hashtextextended(encode(:key, 'hex'), 42))")
+                .bind("key", personKey).fetch().rowsUpdated().then();
+    }
+
+    Mono<Boolean> hasSameDoctorSameDay(byte[] personKey, UUID doctorId, LocalDate day) {
+        return db.sql("select exists (select 1 from app.appointments where person_key = :key and doctor_id = :doctor "
+                        + "and local_date = :day and status in ('BOOKED', 'CHECKED_IN')) as taken")
+                .bind("key", personKey).bind("doctor", doctorId).bind("day", day)
+                .map(row -> row.get("taken", Boolean.class)).one();
+    }
+
+    Mono<Long> upcomingCount(byte[] personKey) {
+        return db.sql("select count(*) as n from app.appointments where person_key = :key and status = 'BOOKED' "
+                        + "and starts_at > now()")
+                .bind("key", personKey).map(row -> row.get("n", Long.class)).one();
+    }
+
+    /** The one statement that guards capacity: it takes a place only while one is left. */
+    Mono<Boolean> takePlace(UUID slotId) {
+        return db.sql("update app.slots set booked = booked + 1, updated_at = now() "
+                        + "where id = :id and status = 'open' and booked < capacity")
+                .bind("id", slotId).fetch().rowsUpdated().map(n -> n == 1);
+    }
+
+    Mono<UUID> insertAppointment(BookableSlot slot, UUID patientId, UUID accountId, byte[] personKey) {
+        UUID id = UUID.randomUUID();
+        return db.sql("insert into app.appointments (id, slot_id, doctor_id, patient_id, booked_by, person_key, local_date, "
+                        + "starts_at, status) values (:id, :slot, :doctor, :patient, :by, :key, :day, :start, 'BOOKED')")
+                .bind("id", id).bind("slot", slot.id()).bind("doctor", slot.doctorId()).bind("patient", patientId)
+                .bind("by", accountId).bind("key", personKey).bind("day", slot.localDate()).bind("start", slot.startsAt())
+                .then()
+                .then(history(id, "BOOKED", "patient", accountId.toString()))
+                .thenReturn(id);
+    }
+
+    /** Cancels a booked appointment before the cut-off and gives its place back; false when the cut-off has passed. */
+    Mono<Boolean> cancel(UUID appointmentId, Duration cutoff, UUID accountId) {
+        return db.sql("update app.appointments set status = 'CANCELLED', updated_at = now() where id = :id "
+                        + "and status = 'BOOKED' and starts_at > now() + make_interval(secs => :cutoff) returning slot_id")
+                .bind("id", appointmentId).bind("cutoff", (double) cutoff.toSeconds())
+                .map(row -> row.get("slot_id", UUID.class)).one()
+                .flatMap(slotId -> db.sql("update app.slots set booked = booked - 1, updated_at = now() where id = :slot")
+                        .bind("slot", slotId).then()
+                        .then(history(appointmentId, "CANCELLED", "patient", accountId.toString()))
+                        .thenReturn(true))
+                .defaultIfEmpty(false);
+    }
+
+    Mono<BookingDtos.Appointment> find(UUID appointmentId) {
+        return db.sql(VIEW + "where a.id = :id").bind("id", appointmentId).map(AppointmentStore::appointment).one();
+    }
+
+    Mono<BookingDtos.Appointment> owned(UUID appointmentId, List<UUID> patientIds) {
+        return db.sql(VIEW + "where a.id = :id and a.patient_id = any(:patients)")
+                .bind("id", appointmentId).bind("patients", patientIds.toArray(UUID[]::new))
+                .map(AppointmentStore::appointment).one();
+    }
+
+    Flux<BookingDtos.Appointment> list(List<UUID> patientIds, boolean upcoming) {
+        String when = upcoming ? "and a.status in ('BOOKED', 'CHECKED_IN') and s.ends_at >= now() order by s.starts_at, a.id"
+                : "and not (a.status in ('BOOKED', 'CHECKED_IN') and s.ends_at >= now()) order by s.starts_at desc, a.id";
+        return db.sql(VIEW + "where a.patient_id = any(:patients) " + when + " limit 200")
+                .bind("patients", patientIds.toArray(UUID[]::new))
+                .map(AppointmentStore::appointment).all();
+    }
+
+    private Mono<Void> history(UUID appointmentId, String status, String actorKind, String actorId) {
+        return db.sql("insert into app.appointment_status_history (appointment_id, status, actor_kind, actor_id) "
+                        + "values (:id, :status, :kind, :actor)")
+                .bind("id", appointmentId).bind("status", status).bind("kind", actorKind).bind("actor", actorId).then();
+    }
+
+    private static BookingDtos.Appointment appointment(Readable row) {
+        ZoneId zone = ZoneId.of(row.get("time_zone", String.class));
+        return new BookingDtos.Appointment(row.get("id", UUID.class), row.get("slot_id", UUID.class),
+                row.get("patient_id", UUID.class), row.get("doctor_id", UUID.class), row.get("department_id", UUID.class),
+                SlotStore.local(row.get("starts_at", OffsetDateTime.class), zone),
+                SlotStore.local(row.get("ends_at", OffsetDateTime.class), zone), zone.getId(), row.get("status", String.class),
+                row.get("created_at", OffsetDateTime.class));
+    }
+}

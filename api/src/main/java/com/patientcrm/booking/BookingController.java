@@ -1,0 +1,93 @@
+package com.patientcrm.booking;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Pattern;
+import java.net.URI;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.http.CacheControl;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+
+/** Patients browse departments, doctors and slots, and book and cancel appointments. */
+@RestController
+class BookingController {
+
+    private final Catalog catalog;
+    private final SlotStore slots;
+    private final Bookings bookings;
+
+    BookingController(Catalog catalog, SlotStore slots, Bookings bookings) {
+        this.catalog = catalog;
+        this.slots = slots;
+        this.bookings = bookings;
+    }
+
+    @GetMapping("/api/v1/departments")
+    Mono<List<BookingDtos.Department>> departments() {
+        return catalog.departments().collectList();
+    }
+
+    @GetMapping("/api/v1/doctors")
+    Mono<List<BookingDtos.Doctor>> doctors(@RequestParam(required = false) UUID departmentId) {
+        return catalog.doctors(departmentId).collectList();
+    }
+
+    @GetMapping("/api/v1/slots")
+    Mono<List<BookingDtos.Slot>> slots(@RequestParam(required = false) UUID doctorId,
+                                       @RequestParam(required = false) UUID departmentId,
+                                       @RequestParam(required = false) LocalDate from,
+                                       @RequestParam(required = false) LocalDate to) {
+        return slots.search(doctorId, departmentId, from, to).collectList();
+    }
+
+    @PostMapping("/api/v1/appointments")
+    Mono<ResponseEntity<BookingDtos.Appointment>> book(
+            @AuthenticationPrincipal Jwt jwt,
+            @RequestHeader("Idempotency-Key") @Pattern(regexp = "[\\x21-\\x7E]{1,128}",
+                    message = "must be 1 to 128 visible ASCII characters") String idempotencyKey,
+            @Valid @RequestBody BookingDtos.NewAppointment body) {
+        return bookings.book(account(jwt), idempotencyKey, body).map(booked -> {
+            ResponseEntity.BodyBuilder response = booked.created()
+                    ? ResponseEntity.created(URI.create("/api/v1/appointments/" + booked.appointment().id()))
+                    : ResponseEntity.ok();
+            return response.cacheControl(CacheControl.noStore()).body(booked.appointment());
+        });
+    }
+
+    @GetMapping("/api/v1/appointments")
+    Mono<ResponseEntity<List<BookingDtos.Appointment>>> appointments(
+            @AuthenticationPrincipal Jwt jwt,
+            @RequestParam(defaultValue = "upcoming") @Pattern(regexp = "upcoming|past") String status) {
+        return bookings.list(account(jwt), status.equals("upcoming")).collectList().map(BookingController::private_);
+    }
+
+    @GetMapping("/api/v1/appointments/{id}")
+    Mono<ResponseEntity<BookingDtos.Appointment>> appointment(@AuthenticationPrincipal Jwt jwt, @PathVariable UUID id) {
+        return bookings.get(account(jwt), id).map(BookingController::private_);
+    }
+
+    @PostMapping("/api/v1/appointments/{id}/cancel")
+    Mono<ResponseEntity<BookingDtos.Appointment>> cancel(@AuthenticationPrincipal Jwt jwt, @PathVariable UUID id) {
+        return bookings.cancel(account(jwt), id).map(BookingController::private_);
+    }
+
+    private static UUID account(Jwt jwt) {
+        return UUID.fromString(jwt.getSubject());
+    }
+
+    private static <T> ResponseEntity<T> private_(T body) {
+        return ResponseEntity.status(HttpStatus.OK).cacheControl(CacheControl.noStore()).body(body);
+    }
+}

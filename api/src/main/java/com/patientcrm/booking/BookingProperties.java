@@ -1,0 +1,23 @@
+package com.patientcrm.booking;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Booking rules ({@code crm.booking.*}). Horizon and minimum notice are defaults for departments the hospital
+ * pushes without its own values.
+ */
+@Validated
+@ConfigurationProperties("crm.booking")
+public record BookingProperties(
+        @NotBlank String defaultTimeZone,
+        @Min(1) @Max(365) int defaultHorizonDays,
+        @Min(0) int defaultMinNoticeMinutes,
+        @NotNull Duration cancelCutoff,
+        @Min(1) int maxUpcomingPerPerson) {
+}

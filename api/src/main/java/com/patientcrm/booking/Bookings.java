@@ -1,0 +1,127 @@
+package com.patientcrm.booking;
+
+import com.patientcrm.patients.Patients;
+import com.patientcrm.platform.Problems;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.UUID;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * The booking facade: book (idempotent per account and Idempotency-Key), cancel, and read one's appointments.
+ * Each booking is one transaction: the key record, the rule checks under a per-person advisory lock, the
+ * conditional slot update, the appointment row and its outbox messages (reminder, hospital webhook) commit together
+ * or not at all.
+ */
+@Service
+public class Bookings {
+
+    private final AppointmentStore store;
+    private final Patients patients;
+    private final TransactionalOperator tx;
+    private final BookingProperties properties;
+    private final BookingMessages messages;
+
+    Bookings(AppointmentStore store, Patients patients, TransactionalOperator tx, BookingProperties properties,
+             BookingMessages messages) {
+        this.store = store;
+        this.patients = patients;
+        this.tx = tx;
+        this.properties = properties;
+        this.messages = messages;
+    }
+
+    /** A booking's outcome: the appointment, and whether this request created it (false for a repeat). */
+    record Booked(BookingDtos.Appointment appointment, boolean created) {}
+
+    Mono<Booked> book(UUID accountId, String idempotencyKey, BookingDtos.NewAppointment body) {
+        Mono<UUID> patient = body.patientId() != null ? Mono.just(body.patientId()) : patients.selfId(accountId);
+        return patient.flatMap(patientId -> {
+            byte[] requestHash = sha256(body.slotId() + "|" + patientId);
+            return store.claimKey(accountId, idempotencyKey, requestHash)
+                    .flatMap(claimed -> claimed ? newBooking(accountId, idempotencyKey, patientId, body.slotId())
+                            : repeat(accountId, idempotencyKey, requestHash))
+                    .as(tx::transactional);
+        });
+    }
+
+    private Mono<Booked> newBooking(UUID accountId, String key, UUID patientId, UUID slotId) {
+        return patients.mayActFor(accountId, patientId)
+                .flatMap(allowed -> allowed ? patients.personKey(patientId) : Mono.error(Problems.notFound("patient")))
+                .flatMap(personKey -> store.bookableSlot(slotId)
+                        .switchIfEmpty(Mono.error(() -> Problems.notFound("slot")))
+                        .flatMap(slot -> checkWindow(slot)
+                                .then(store.lockPerson(personKey))
+                                .then(store.hasSameDoctorSameDay(personKey, slot.doctorId(), slot.localDate()))
+                                .flatMap(duplicate -> duplicate ? Mono.error(BookingProblems.sameDoctorSameDay())
+                                        : store.upcomingCount(personKey))
+                                .flatMap(count -> count >= properties.maxUpcomingPerPerson()
+                                        ? Mono.error(BookingProblems.tooManyUpcoming(properties.maxUpcomingPerPerson()))
+                                        : store.takePlace(slotId))
+                                .flatMap(taken -> taken ? store.insertAppointment(slot, patientId, accountId, personKey)
+                                        : Mono.error(BookingProblems.slotFull()))
+                                .flatMap(appointmentId -> messages.booked(appointmentId, patientId, slot)
+                                        .thenReturn(appointmentId))))
+                .flatMap(appointmentId -> store.completeKey(accountId, key, appointmentId).then(store.find(appointmentId)))
+                .map(appointment -> new Booked(appointment, true));
+    }
+
+    private Mono<Booked> repeat(UUID accountId, String key, byte[] requestHash) {
+        return store.keyRecord(accountId, key).flatMap(record -> {
+            if (!MessageDigest.isEqual(record.requestHash(), requestHash)) {
+                return Mono.error(BookingProblems.keyReused());
+            }
+            return store.find(record.appointmentId()).map(appointment -> new Booked(appointment, false));
+        });
+    }
+
+    private Mono<Void> checkWindow(AppointmentStore.BookableSlot slot) {
+        if (!slot.open()) {
+            return Mono.error(BookingProblems.notBookable("This slot is not open for booking."));
+        }
+        if (slot.tooSoon()) {
+            return Mono.error(BookingProblems.notBookable("This slot starts too soon to be booked."));
+        }
+        if (slot.beyondHorizon()) {
+            return Mono.error(BookingProblems.notBookable("This slot is not yet open for booking."));
+        }
+        return Mono.empty();
+    }
+
+    Mono<BookingDtos.Appointment> cancel(UUID accountId, UUID appointmentId) {
+        return patients.actsFor(accountId).collectList().flatMap(mine -> store.owned(appointmentId, mine)
+                .switchIfEmpty(Mono.error(() -> Problems.notFound("appointment")))
+                .flatMap(appointment -> {
+                    if (!"BOOKED".equals(appointment.status())) {
+                        return Mono.error(BookingProblems.notCancellable("Only a booked appointment can be cancelled."));
+                    }
+                    return store.cancel(appointmentId, properties.cancelCutoff(), accountId)
+                            .flatMap(cancelled -> cancelled ? messages.cancelled(appointmentId).then(store.find(appointmentId))
+                                    : Mono.error(BookingProblems.notCancellable("It is too close to the appointment to "
+                                            + "cancel online; please contact the hospital.")));
+                })
+                .as(tx::transactional));
+    }
+
+    Flux<BookingDtos.Appointment> list(UUID accountId, boolean upcoming) {
+        return patients.actsFor(accountId).collectList().flatMapMany(mine -> store.list(mine, upcoming));
+    }
+
+    Mono<BookingDtos.Appointment> get(UUID accountId, UUID appointmentId) {
+        return patients.actsFor(accountId).collectList()
+                .flatMap(mine -> store.owned(appointmentId, mine))
+                .switchIfEmpty(Mono.error(() -> Problems.notFound("appointment")));
+    }
+
+    private static byte[] sha256(String value) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

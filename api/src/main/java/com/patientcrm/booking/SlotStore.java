@@ -1,0 +1,142 @@
+package com.patientcrm.booking;
+
+import com.patientcrm.platform.Problems;
+import io.r2dbc.spi.Readable;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.r2dbc.core.Parameter;
+import org.springframework.stereotype.Service;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Slots: batch upserts from the hospital (each item on its own, so one bad item never costs the others) and the
+ * patient-facing search, which shows only open slots within each department's notice and horizon.
+ */
+@Service
+class SlotStore {
+
+    private static final int MAX_SEARCH_DAYS = 31;
+
+    private final DatabaseClient db;
+    private final Catalog catalog;
+
+    SlotStore(DatabaseClient db, Catalog catalog) {
+        this.db = db;
+        this.catalog = catalog;
+    }
+
+    Mono<BookingDtos.SlotBatchResult> upsert(List<BookingDtos.SlotUpsert> items) {
+        List<String> doctorIds = items.stream().map(BookingDtos.SlotUpsert::doctorExternalId).distinct().toList();
+        return db.sql("select id, external_id from app.doctors where external_id = any(:ids)")
+                .bind("ids", doctorIds.toArray(String[]::new))
+                .map(row -> Map.entry(row.get("external_id", String.class), row.get("id", UUID.class)))
+                .all()
+                .collectMap(Map.Entry::getKey, Map.Entry::getValue)
+                .flatMapMany(doctors -> Flux.fromIterable(items).flatMapSequential(item -> upsertOne(item, doctors), 8))
+                .collectList()
+                .map(results -> {
+                    Map<String, Long> counts = results.stream()
+                            .collect(Collectors.groupingBy(BookingDtos.SlotResult::outcome, Collectors.counting()));
+                    return new BookingDtos.SlotBatchResult(counts.getOrDefault("stored", 0L).intValue(),
+                            counts.getOrDefault("stale", 0L).intValue(), counts.getOrDefault("rejected", 0L).intValue(),
+                            results);
+                });
+    }
+
+    private Mono<BookingDtos.SlotResult> upsertOne(BookingDtos.SlotUpsert item, Map<String, UUID> doctors) {
+        UUID doctorId = doctors.get(item.doctorExternalId());
+        if (doctorId == null) {
+            return Mono.just(rejected(item, "unknown doctorExternalId"));
+        }
+        if (!item.end().isAfter(item.start())) {
+            return Mono.just(rejected(item, "end must be after start"));
+        }
+        String zone;
+        try {
+            zone = catalog.zone(item.timeZone(), "timeZone");
+        } catch (RuntimeException invalid) {
+            return Mono.just(rejected(item, "timeZone must be an IANA time zone"));
+        }
+        ZonedDateTime start = item.start().atZone(ZoneId.of(zone));
+        ZonedDateTime end = item.end().atZone(ZoneId.of(zone));
+        return db.sql("insert into app.slots (id, external_id, doctor_id, starts_at, ends_at, time_zone, local_date, capacity, "
+                        + "visit_type, fee_cents, source_version) values (:id, :ext, :doctor, :start, :end, :zone, :day, "
+                        + ":capacity, :type, :fee, :version) on conflict (external_id) do update set "
+                        + "doctor_id = excluded.doctor_id, starts_at = excluded.starts_at, ends_at = excluded.ends_at, "
+                        + "time_zone = excluded.time_zone, local_date = excluded.local_date, capacity = excluded.capacity, "
+                        + "visit_type = excluded.visit_type, fee_cents = excluded.fee_cents, "
+                        + "source_version = excluded.source_version, updated_at = now() "
+                        + "where app.slots.source_version < excluded.source_version returning id")
+                .bind("id", UUID.randomUUID())
+                .bind("ext", item.externalId())
+                .bind("doctor", doctorId)
+                .bind("start", start.toOffsetDateTime())
+                .bind("end", end.toOffsetDateTime())
+                .bind("zone", zone)
+                .bind("day", start.toLocalDate())
+                .bind("capacity", item.capacity())
+                .bind("type", item.visitType())
+                .bind("fee", item.feeCents())
+                .bind("version", item.version())
+                .map(row -> new BookingDtos.SlotResult(item.externalId(), "stored", row.get("id", UUID.class), null))
+                .one()
+                .switchIfEmpty(Mono.fromSupplier(() -> new BookingDtos.SlotResult(item.externalId(), "stale", null, null)))
+                .onErrorResume(DataIntegrityViolationException.class, conflict -> Mono.just(rejected(item,
+                        "capacity is below the number already booked; cancel appointments explicitly first")));
+    }
+
+    Flux<BookingDtos.Slot> search(UUID doctorId, UUID departmentId, LocalDate from, LocalDate to) {
+        if (doctorId == null && departmentId == null) {
+            return Flux.error(Problems.invalidField("doctorId", "give doctorId or departmentId"));
+        }
+        LocalDate first = from != null ? from : LocalDate.now(ZoneId.of("UTC")).minusDays(1);
+        LocalDate last = to != null ? to : first.plusDays(MAX_SEARCH_DAYS - 1);
+        if (last.isBefore(first) || last.isAfter(first.plusDays(MAX_SEARCH_DAYS - 1))) {
+            return Flux.error(Problems.invalidField("to", "must be on or after from; a search covers at most " + MAX_SEARCH_DAYS + " days"));
+        }
+        return db.sql("select s.id, s.doctor_id, d.department_id, s.starts_at, s.ends_at, s.time_zone, s.local_date, "
+                        + "s.capacity, s.booked, s.visit_type, s.fee_cents from app.slots s "
+                        + "join app.doctors d on d.id = s.doctor_id join app.departments dep on dep.id = d.department_id "
+                        + "where s.status = 'open' and d.active and dep.active "
+                        + "and (cast(:doctor as uuid) is null or s.doctor_id = :doctor) "
+                        + "and (cast(:department as uuid) is null or d.department_id = :department) "
+                        + "and s.local_date between :from and :to "
+                        + "and s.starts_at >= now() + make_interval(mins => dep.min_notice_minutes) "
+                        + "and s.starts_at < now() + make_interval(days => dep.booking_horizon_days) "
+                        + "order by s.starts_at, s.id limit 1000")
+                .bind("doctor", Parameter.fromOrEmpty(doctorId, UUID.class))
+                .bind("department", Parameter.fromOrEmpty(departmentId, UUID.class))
+                .bind("from", first)
+                .bind("to", last)
+                .map(SlotStore::slot)
+                .all();
+    }
+
+    static BookingDtos.Slot slot(Readable row) {
+        ZoneId zone = ZoneId.of(row.get("time_zone", String.class));
+        int capacity = row.get("capacity", Integer.class);
+        return new BookingDtos.Slot(row.get("id", UUID.class), row.get("doctor_id", UUID.class),
+                row.get("department_id", UUID.class), local(row.get("starts_at", OffsetDateTime.class), zone),
+                local(row.get("ends_at", OffsetDateTime.class), zone), zone.getId(), row.get("local_date", LocalDate.class),
+                capacity, capacity - row.get("booked", Integer.class), row.get("visit_type", String.class),
+                row.get("fee_cents", Long.class));
+    }
+
+    /** An instant as the wall-clock time (with offset) in the slot's own zone. */
+    static OffsetDateTime local(OffsetDateTime instant, ZoneId zone) {
+        return instant.atZoneSameInstant(zone).toOffsetDateTime();
+    }
+
+    private static BookingDtos.SlotResult rejected(BookingDtos.SlotUpsert item, String reason) {
+        return new BookingDtos.SlotResult(item.externalId(), "rejected", null, reason);
+    }
+}

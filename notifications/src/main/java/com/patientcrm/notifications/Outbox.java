@@ -1,0 +1,48 @@
+package com.patientcrm.notifications;
+
+import java.util.UUID;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.r2dbc.core.Parameter;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Writes and withdraws outbox messages. Call it inside the caller's transaction (same connection): the message
+ * is stored if and only if the change that causes it commits.
+ */
+@Component
+public class Outbox {
+
+    private final DatabaseClient db;
+    private final JsonMapper json;
+
+    Outbox(DatabaseClient db, JsonMapper json) {
+        this.db = db;
+        this.json = json;
+    }
+
+    /** Stores the message unless one with the same dedupe key exists already. */
+    public Mono<Void> enqueue(OutboxMessage message) {
+        return db.sql("insert into notifications.outbox (id, topic, dedupe_key, patient_id, subject_id, payload, due_at) "
+                        + "values (:id, :topic, :key, :patient, :subject, cast(:payload as jsonb), :due) "
+                        + "on conflict (dedupe_key) do nothing")
+                .bind("id", UUID.randomUUID())
+                .bind("topic", message.topic())
+                .bind("key", message.dedupeKey())
+                .bind("patient", Parameter.fromOrEmpty(message.patientId(), UUID.class))
+                .bind("subject", Parameter.fromOrEmpty(message.subjectId(), UUID.class))
+                .bind("payload", json.writeValueAsString(message.payload()))
+                .bind("due", message.dueAt())
+                .then();
+    }
+
+    /** Withdraws the subject's pending messages of this topic (a cancelled appointment's reminders); answers how many. */
+    public Mono<Long> cancelPending(UUID subjectId, String topic) {
+        return db.sql("update notifications.outbox set status = 'cancelled', updated_at = now() "
+                        + "where subject_id = :subject and topic = :topic and status = 'pending'")
+                .bind("subject", subjectId)
+                .bind("topic", topic)
+                .fetch().rowsUpdated();
+    }
+}
