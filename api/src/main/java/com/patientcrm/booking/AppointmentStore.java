@@ -115,6 +115,37 @@ class AppointmentStore {
                 .defaultIfEmpty(false);
     }
 
+    Mono<byte[]> personKeyOf(UUID appointmentId) {
+        return db.sql("select person_key from app.appointments where id = :id").bind("id", appointmentId)
+                .map(row -> row.get("person_key", byte[].class)).one();
+    }
+
+    Mono<Boolean> hasSameDoctorSameDayExcept(byte[] personKey, UUID doctorId, LocalDate day, UUID except) {
+        return db.sql("select exists (select 1 from app.appointments where person_key = :key and doctor_id = :doctor "
+                        + "and local_date = :day and status in ('BOOKED', 'CHECKED_IN') and id <> :except) as taken")
+                .bind("key", personKey).bind("doctor", doctorId).bind("day", day).bind("except", except)
+                .map(row -> row.get("taken", Boolean.class)).one();
+    }
+
+    /**
+     * Moves a booked appointment to a slot whose place the caller has already taken, gives the old slot's place
+     * back, and answers true; false (changing nothing) when the appointment is no longer movable.
+     */
+    Mono<Boolean> move(UUID appointmentId, BookableSlot to, Duration cutoff, UUID accountId) {
+        return db.sql("update app.appointments a set slot_id = :slot, doctor_id = :doctor, local_date = :day, "
+                        + "starts_at = :start, updated_at = now() from app.appointments old where a.id = old.id "
+                        + "and a.id = :id and a.status = 'BOOKED' and a.starts_at > now() + make_interval(secs => :cutoff) "
+                        + "returning old.slot_id as old_slot")
+                .bind("slot", to.id()).bind("doctor", to.doctorId()).bind("day", to.localDate()).bind("start", to.startsAt())
+                .bind("id", appointmentId).bind("cutoff", (double) cutoff.toSeconds())
+                .map(row -> row.get("old_slot", UUID.class)).one()
+                .flatMap(oldSlot -> db.sql("update app.slots set booked = booked - 1, updated_at = now() where id = :slot")
+                        .bind("slot", oldSlot).then()
+                        .then(history(appointmentId, "RESCHEDULED", "patient", accountId.toString()))
+                        .thenReturn(true))
+                .defaultIfEmpty(false);
+    }
+
     Mono<BookingDtos.Appointment> find(UUID appointmentId) {
         return db.sql(VIEW + "where a.id = :id").bind("id", appointmentId).map(AppointmentStore::appointment).one();
     }

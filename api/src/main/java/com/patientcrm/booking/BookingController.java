@@ -83,6 +83,12 @@ class BookingController {
         return bookings.cancel(account(jwt), id).map(BookingController::private_);
     }
 
+    @PostMapping("/api/v1/appointments/{id}/reschedule")
+    Mono<ResponseEntity<BookingDtos.Appointment>> reschedule(@AuthenticationPrincipal Jwt jwt, @PathVariable UUID id,
+                                                             @Valid @RequestBody BookingDtos.Reschedule body) {
+        return bookings.reschedule(account(jwt), id, body.slotId()).map(BookingController::private_);
+    }
+
     private static UUID account(Jwt jwt) {
         return UUID.fromString(jwt.getSubject());
     }

@@ -45,6 +45,20 @@ final class BookingDtos {
 
     record UpsertResult(UUID id, String externalId, boolean applied) {}
 
+    record VisitUpdate(@NotNull @jakarta.validation.constraints.Pattern(regexp = "CHECKED_IN|COMPLETED|NO_SHOW") String status) {}
+
+    record SessionCancellation(@NotNull LocalDate date, java.time.LocalTime from, java.time.LocalTime to,
+                               @Size(max = 500) String reason) {}
+
+    record SessionCancelled(int slotsBlocked, int appointmentsCancelled) {}
+
+    /** An appointment as the hospital's systems see it in the change feed. */
+    record AppointmentChange(UUID id, String status, UUID slotId, String slotExternalId, String doctorExternalId,
+                             UUID patientId, String patientName, OffsetDateTime start, String timeZone,
+                             OffsetDateTime updatedAt) {}
+
+    record AppointmentChanges(List<AppointmentChange> items, String nextCursor) {}
+
     // Patient side
 
     record Department(UUID id, String name, String description, String timeZone, int bookingHorizonDays) {}
@@ -55,6 +69,8 @@ final class BookingDtos {
                 LocalDate localDate, int capacity, int remaining, String visitType, long feeCents) {}
 
     record NewAppointment(@NotNull UUID slotId, UUID patientId) {}
+
+    record Reschedule(@NotNull UUID slotId) {}
 
     record Appointment(UUID id, UUID slotId, UUID patientId, UUID doctorId, UUID departmentId, OffsetDateTime start,
                        OffsetDateTime end, String timeZone, String status, OffsetDateTime createdAt) {}

@@ -22,6 +22,9 @@ class BookingMessages {
     static final String REMINDER = "appointment.reminder";
     static final String WEBHOOK_BOOKED = "webhook.appointment.booked";
     static final String WEBHOOK_CANCELLED = "webhook.appointment.cancelled";
+    static final String WEBHOOK_RESCHEDULED = "webhook.appointment.rescheduled";
+    /** Appointment changes the patient must be told of; critical, so preferences cannot mute them. */
+    static final String CHANGE = "appointment.change";
 
     private final Outbox outbox;
     private final Clock clock;
@@ -34,12 +37,39 @@ class BookingMessages {
     Mono<Void> booked(UUID appointmentId, UUID patientId, AppointmentStore.BookableSlot slot) {
         Instant now = clock.instant();
         Instant dayBefore = reminderTime(slot.startsAt(), ZoneId.of(slot.timeZone()));
-        return outbox.enqueue(new OutboxMessage(REMINDER, REMINDER + ":" + appointmentId + ":day-before", patientId,
+        return outbox.enqueue(new OutboxMessage(REMINDER, REMINDER + ":" + appointmentId + ":" + slot.id() + ":day-before",
+                        patientId,
                         appointmentId, Map.of("appointmentId", appointmentId.toString()),
                         dayBefore.isAfter(now) ? dayBefore : now))
                 .then(outbox.enqueue(new OutboxMessage(WEBHOOK_BOOKED, WEBHOOK_BOOKED + ":" + appointmentId, null,
                         appointmentId, Map.of("event", "appointment.booked", "appointmentId", appointmentId.toString(),
                         "slotId", slot.id().toString(), "start", slot.startsAt().toString()), now)));
+    }
+
+    /** Moved to another slot: the old reminder is withdrawn and one for the new time written, in the same transaction. */
+    Mono<Void> rescheduled(UUID appointmentId, UUID patientId, AppointmentStore.BookableSlot to) {
+        Instant now = clock.instant();
+        UUID move = UUID.randomUUID();
+        Instant dayBefore = reminderTime(to.startsAt(), ZoneId.of(to.timeZone()));
+        return outbox.cancelPending(appointmentId, REMINDER)
+                // A move can return to an earlier slot, so each move's messages get their own key; retries of one move
+                // never reach here twice (the move is one transaction).
+                .then(outbox.enqueue(new OutboxMessage(REMINDER, REMINDER + ":" + appointmentId + ":move:" + move,
+                        patientId, appointmentId, Map.of("appointmentId", appointmentId.toString()),
+                        dayBefore.isAfter(now) ? dayBefore : now)))
+                .then(outbox.enqueue(new OutboxMessage(WEBHOOK_RESCHEDULED,
+                        WEBHOOK_RESCHEDULED + ":" + appointmentId + ":move:" + move, null, appointmentId,
+                        Map.of("event", "appointment.rescheduled", "appointmentId", appointmentId.toString(),
+                                "slotId", to.id().toString(), "start", to.startsAt().toString()), now)));
+    }
+
+    /** The hospital cancelled (a session was stopped): the patient must hear of it, whatever their preferences. */
+    Mono<Void> cancelledByHospital(UUID appointmentId, UUID patientId, String reason) {
+        Instant now = clock.instant();
+        return outbox.cancelPending(appointmentId, REMINDER)
+                .then(outbox.enqueue(new OutboxMessage(CHANGE, CHANGE + ":cancelled-by-hospital:" + appointmentId, patientId,
+                        appointmentId, Map.of("appointmentId", appointmentId.toString(), "change", "cancelled_by_hospital",
+                        "critical", true, "reason", reason == null ? "" : reason), now)));
     }
 
     Mono<Void> cancelled(UUID appointmentId) {

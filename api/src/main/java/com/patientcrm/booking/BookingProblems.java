@@ -34,6 +34,6 @@ final class BookingProblems {
     }
 
     static ErrorResponseException notCancellable(String why) {
-        return Problems.of(HttpStatus.CONFLICT, "not-cancellable", "Cannot cancel", why);
+        return Problems.of(HttpStatus.CONFLICT, "not-cancellable", "Cannot change this appointment", why);
     }
 }

@@ -107,6 +107,40 @@ public class Bookings {
                 .as(tx::transactional));
     }
 
+    /**
+     * Moves a booked appointment to another slot in one transaction: the new place is taken and the old one given
+     * back, with the reminder replaced, or nothing changes at all.
+     */
+    Mono<BookingDtos.Appointment> reschedule(UUID accountId, UUID appointmentId, UUID slotId) {
+        return patients.actsFor(accountId).collectList().flatMap(mine -> store.owned(appointmentId, mine)
+                .switchIfEmpty(Mono.error(() -> Problems.notFound("appointment")))
+                .flatMap(appointment -> {
+                    if (!"BOOKED".equals(appointment.status())) {
+                        return Mono.error(BookingProblems.notCancellable("Only a booked appointment can be moved."));
+                    }
+                    if (appointment.slotId().equals(slotId)) {
+                        return Mono.just(appointment);
+                    }
+                    return store.bookableSlot(slotId)
+                            .switchIfEmpty(Mono.error(() -> Problems.notFound("slot")))
+                            .flatMap(slot -> checkWindow(slot)
+                                    .then(store.personKeyOf(appointmentId))
+                                    .flatMap(personKey -> store.lockPerson(personKey)
+                                            .then(store.hasSameDoctorSameDayExcept(personKey, slot.doctorId(),
+                                                    slot.localDate(), appointmentId)))
+                                    .flatMap(duplicate -> duplicate ? Mono.error(BookingProblems.sameDoctorSameDay())
+                                            : store.takePlace(slotId))
+                                    .flatMap(taken -> taken ? store.move(appointmentId, slot, properties.cancelCutoff(), accountId)
+                                            : Mono.error(BookingProblems.slotFull()))
+                                    .flatMap(moved -> moved
+                                            ? messages.rescheduled(appointmentId, appointment.patientId(), slot)
+                                                    .then(store.find(appointmentId))
+                                            : Mono.error(BookingProblems.notCancellable("It is too close to the "
+                                                    + "appointment to move it online; please contact the hospital."))));
+                })
+                .as(tx::transactional));
+    }
+
     Flux<BookingDtos.Appointment> list(UUID accountId, boolean upcoming) {
         return patients.actsFor(accountId).collectList().flatMapMany(mine -> store.list(mine, upcoming));
     }

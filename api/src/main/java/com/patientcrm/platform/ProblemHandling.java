@@ -14,6 +14,7 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.validation.FieldError;
+import org.springframework.validation.method.ParameterErrors;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -75,9 +76,11 @@ class ProblemHandling extends ResponseEntityExceptionHandler {
     protected Mono<ResponseEntity<Object>> handleHandlerMethodValidationException(HandlerMethodValidationException ex,
             HttpHeaders headers, HttpStatusCode status, ServerWebExchange exchange) {
         List<Map<String, String>> errors = ex.getParameterValidationResults().stream()
-                .flatMap(result -> result.getResolvableErrors().stream().map(error -> Map.of(
-                        "field", clientName(result.getMethodParameter()),
-                        "message", error.getDefaultMessage() == null ? "is invalid" : error.getDefaultMessage())))
+                .flatMap(result -> result instanceof ParameterErrors body
+                        ? body.getFieldErrors().stream().map(ProblemHandling::fieldError)
+                        : result.getResolvableErrors().stream().map(error -> Map.of(
+                                "field", clientName(result.getMethodParameter()),
+                                "message", error.getDefaultMessage() == null ? "is invalid" : error.getDefaultMessage())))
                 .toList();
         return Mono.just(ResponseEntity.badRequest().body(validation("The request has invalid values.", errors)));
     }

@@ -17,6 +17,10 @@ public class BlockHoundAllowances implements BlockHoundIntegration {
         // Hibernate Validator loads its message bundle from the jar once, on the first violation; cached after.
         builder.allowBlockingCallsInside("org.hibernate.validator.resourceloading.PlatformResourceBundleLocator",
                 "loadBundle");
+        // Jackson guards the first construction of a type's deserializer with a lock; concurrent first requests of
+        // one type may wait microseconds for each other, once per type for the life of the JVM.
+        builder.allowBlockingCallsInside("tools.jackson.databind.deser.DeserializerCache",
+                "_createAndCacheValueDeserializer");
         // Test classpath only: mock-oauth2-server brings kotlin-reflect, which Jackson then uses; its one-time
         // static initialiser scans the class path. A failure there would poison the class for the whole JVM.
         builder.allowBlockingCallsInside("kotlin.reflect.jvm.internal.impl.resolve.OverridingUtil", "<clinit>");

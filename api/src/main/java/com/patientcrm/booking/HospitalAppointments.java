@@ -1,0 +1,159 @@
+package com.patientcrm.booking;
+
+import com.patientcrm.platform.Problems;
+import io.r2dbc.spi.Readable;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.http.HttpStatus;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.r2dbc.core.Parameter;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * What the hospital's systems do to appointments: record visit outcomes, stop a doctor's session (cancelling its
+ * appointments, and telling each patient), and read every change since a point in time, page by page.
+ */
+@Service
+class HospitalAppointments {
+
+    /** The moves a visit can make; anything else is a conflict. Repeating the current status changes nothing. */
+    private static final Map<String, List<String>> ALLOWED_FROM = Map.of(
+            "CHECKED_IN", List.of("BOOKED"),
+            "COMPLETED", List.of("BOOKED", "CHECKED_IN"),
+            "NO_SHOW", List.of("BOOKED", "CHECKED_IN"));
+
+    private final DatabaseClient db;
+    private final TransactionalOperator tx;
+    private final BookingMessages messages;
+
+    HospitalAppointments(DatabaseClient db, TransactionalOperator tx, BookingMessages messages) {
+        this.db = db;
+        this.tx = tx;
+        this.messages = messages;
+    }
+
+    Mono<BookingDtos.AppointmentChange> recordVisit(UUID appointmentId, String status, String clientId) {
+        return db.sql("update app.appointments set status = :status, updated_at = now() where id = :id "
+                        + "and status = any(:from) returning id")
+                .bind("status", status).bind("id", appointmentId)
+                .bind("from", ALLOWED_FROM.get(status).toArray(String[]::new))
+                .map(row -> row.get("id", UUID.class)).one()
+                .flatMap(id -> history(id, status, clientId).thenReturn(id))
+                .switchIfEmpty(Mono.defer(() -> change(appointmentId)
+                        .switchIfEmpty(Mono.error(() -> Problems.notFound("appointment")))
+                        .flatMap(current -> current.status().equals(status) ? Mono.just(appointmentId)
+                                : Mono.error(Problems.of(HttpStatus.CONFLICT, "invalid-transition", "Invalid transition",
+                                        "An appointment that is " + current.status() + " cannot become " + status + ".")))))
+                .as(tx::transactional)
+                .flatMap(this::change);
+    }
+
+    /** Blocks the doctor's open slots that day (within the times given) and cancels their booked appointments. */
+    Mono<BookingDtos.SessionCancelled> cancelSession(String doctorExternalId, BookingDtos.SessionCancellation body,
+                                                     String clientId) {
+        if (body.from() != null && body.to() != null && !body.from().isBefore(body.to())) {
+            return Mono.error(Problems.invalidField("to", "must be later than from"));
+        }
+        return db.sql("select id from app.doctors where external_id = :ext").bind("ext", doctorExternalId)
+                .map(row -> row.get("id", UUID.class)).one()
+                .switchIfEmpty(Mono.error(() -> Problems.notFound("doctor")))
+                .flatMap(doctorId -> db.sql("update app.slots set status = 'blocked', updated_at = now() "
+                                + "where doctor_id = :doctor and local_date = :day and status = 'open' "
+                                + "and (cast(:from as time) is null or (starts_at at time zone time_zone)::time >= :from) "
+                                + "and (cast(:to as time) is null or (starts_at at time zone time_zone)::time < :to) "
+                                + "returning id")
+                        .bind("doctor", doctorId).bind("day", body.date())
+                        .bind("from", Parameter.fromOrEmpty(body.from(), LocalTime.class))
+                        .bind("to", Parameter.fromOrEmpty(body.to(), LocalTime.class))
+                        .map(row -> row.get("id", UUID.class)).all().collectList())
+                .flatMap(slots -> slots.isEmpty() ? Mono.just(new BookingDtos.SessionCancelled(0, 0))
+                        : cancelAppointmentsOf(slots, body.reason(), clientId))
+                .as(tx::transactional);
+    }
+
+    private Mono<BookingDtos.SessionCancelled> cancelAppointmentsOf(List<UUID> slots, String reason, String clientId) {
+        UUID[] slotIds = slots.toArray(UUID[]::new);
+        return db.sql("update app.appointments set status = 'CANCELLED_BY_HOSPITAL', updated_at = now() "
+                        + "where slot_id = any(:slots) and status = 'BOOKED' returning id, patient_id")
+                .bind("slots", slotIds)
+                .map(row -> Map.entry(row.get("id", UUID.class), row.get("patient_id", UUID.class))).all()
+                .concatMap(cancelled -> history(cancelled.getKey(), "CANCELLED_BY_HOSPITAL", clientId)
+                        .then(messages.cancelledByHospital(cancelled.getKey(), cancelled.getValue(), reason))
+                        .thenReturn(cancelled.getKey()))
+                .count()
+                .flatMap(count -> db.sql("update app.slots s set booked = (select count(*) from app.appointments a "
+                                + "where a.slot_id = s.id and a.status in ('BOOKED', 'CHECKED_IN')) where s.id = any(:slots)")
+                        .bind("slots", slotIds).then()
+                        .thenReturn(new BookingDtos.SessionCancelled(slots.size(), count.intValue())));
+    }
+
+    /** Changes in (updated_at, id) order; the cursor continues exactly after the last item of the previous page. */
+    Mono<BookingDtos.AppointmentChanges> changes(OffsetDateTime updatedSince, String cursor, int limit) {
+        OffsetDateTime after = updatedSince;
+        UUID afterId = new UUID(0, 0);
+        if (cursor != null) {
+            String[] parts = decode(cursor);
+            after = OffsetDateTime.parse(parts[0]);
+            afterId = UUID.fromString(parts[1]);
+        } else if (updatedSince == null) {
+            return Mono.error(Problems.invalidField("updatedSince", "give updatedSince or cursor"));
+        }
+        return db.sql(CHANGES + "where (a.updated_at, a.id) > (:after, :afterId) order by a.updated_at, a.id limit :limit")
+                .bind("after", after).bind("afterId", afterId).bind("limit", limit + 1)
+                .map(HospitalAppointments::changeRow).all().collectList()
+                .map(rows -> {
+                    List<BookingDtos.AppointmentChange> page = rows.size() > limit ? rows.subList(0, limit) : rows;
+                    String next = rows.size() > limit ? encode(page.get(page.size() - 1)) : null;
+                    return new BookingDtos.AppointmentChanges(page, next);
+                });
+    }
+
+    private Mono<BookingDtos.AppointmentChange> change(UUID appointmentId) {
+        return db.sql(CHANGES + "where a.id = :id").bind("id", appointmentId).map(HospitalAppointments::changeRow).one();
+    }
+
+    private Mono<Void> history(UUID appointmentId, String status, String clientId) {
+        return db.sql("insert into app.appointment_status_history (appointment_id, status, actor_kind, actor_id) "
+                        + "values (:id, :status, 'hospital', :actor)")
+                .bind("id", appointmentId).bind("status", status).bind("actor", clientId).then();
+    }
+
+    private static final String CHANGES = "select a.id, a.status, a.slot_id, s.external_id as slot_ext, "
+            + "d.external_id as doctor_ext, a.patient_id, p.name, s.starts_at, s.time_zone, a.updated_at "
+            + "from app.appointments a join app.slots s on s.id = a.slot_id join app.doctors d on d.id = a.doctor_id "
+            + "join app.patients p on p.id = a.patient_id ";
+
+    private static BookingDtos.AppointmentChange changeRow(Readable row) {
+        ZoneId zone = ZoneId.of(row.get("time_zone", String.class));
+        return new BookingDtos.AppointmentChange(row.get("id", UUID.class), row.get("status", String.class),
+                row.get("slot_id", UUID.class), row.get("slot_ext", String.class), row.get("doctor_ext", String.class),
+                row.get("patient_id", UUID.class), row.get("name", String.class),
+                SlotStore.local(row.get("starts_at", OffsetDateTime.class), zone), zone.getId(),
+                row.get("updated_at", OffsetDateTime.class));
+    }
+
+    private static String encode(BookingDtos.AppointmentChange last) {
+        String raw = last.updatedAt().toString() + "|" + last.id();
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String[] decode(String cursor) {
+        try {
+            String[] parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split("\\|");
+            OffsetDateTime.parse(parts[0]);
+            UUID.fromString(parts[1]);
+            return parts;
+        } catch (RuntimeException malformed) {
+            throw Problems.invalidField("cursor", "is not a cursor this API returned");
+        }
+    }
+}

@@ -1,0 +1,202 @@
+package com.patientcrm.booking;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.patientcrm.support.IntegrationTest;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.publisher.Flux;
+
+/** Rescheduling is all or nothing; the hospital records visits, stops sessions and follows changes. */
+class RescheduleAndVisitIntegrationTests extends IntegrationTest {
+
+    static final String ZONE = "Asia/Shanghai";
+
+    HospitalFixtures hospital;
+    HospitalFixtures.Seeded seeded;
+    LocalDateTime day;
+    String client;
+
+    @BeforeEach
+    void seed() {
+        client = clientToken();
+        hospital = new HospitalFixtures(http, client);
+        seeded = hospital.departmentAndDoctor(ZONE, 14);
+        day = LocalDate.now(ZoneId.of(ZONE)).plusDays(3).atTime(9, 0);
+    }
+
+    @Test
+    void reschedulingMovesThePlaceAndTheReminder() {
+        UUID from = hospital.slot(seeded, day, ZONE, 2);
+        UUID to = hospital.slot(seeded, day.plusDays(1), ZONE, 2);
+        String token = patientToken();
+        String id = book(token, from);
+
+        reschedule(token, id, to).expectStatus().isOk()
+                .expectBody().jsonPath("$.slotId").isEqualTo(to.toString()).jsonPath("$.status").isEqualTo("BOOKED");
+
+        assertThat(booked(from)).isZero();
+        assertThat(booked(to)).isEqualTo(1);
+        List<String> reminders = db.sql("select status || '@' || due_at::text as r from notifications.outbox "
+                        + "where subject_id = :id and topic = 'appointment.reminder' order by created_at")
+                .bind("id", UUID.fromString(id)).map(r -> r.get("r", String.class)).all().collectList().block();
+        assertThat(reminders).hasSize(2);
+        assertThat(reminders.get(0)).startsWith("cancelled@");
+        assertThat(reminders.get(1)).startsWith("pending@");
+    }
+
+    @Test
+    void aFullTargetChangesNothing() {
+        UUID from = hospital.slot(seeded, day, ZONE, 2);
+        UUID full = hospital.slot(seeded, day.plusDays(1), ZONE, 1);
+        String token = patientToken();
+        String id = book(token, from);
+        book(patientToken(), full);
+
+        reschedule(token, id, full).expectStatus().isEqualTo(409)
+                .expectBody().jsonPath("$.type").isEqualTo("urn:patientcrm:problem:slot-full");
+        assertThat(booked(from)).isEqualTo(1);
+        assertThat(booked(full)).isEqualTo(1);
+        http.get().uri("/api/v1/appointments/" + id).headers(h -> h.setBearerAuth(token)).exchange()
+                .expectBody().jsonPath("$.slotId").isEqualTo(from.toString());
+    }
+
+    @Test
+    void parallelReschedulesIntoTheLastPlaceOneWins() {
+        UUID lastSeat = hospital.slot(seeded, day.plusDays(1), ZONE, 1);
+        List<String[]> bookings = Flux.range(0, 8).map(i -> {
+            String token = patientToken();
+            return new String[] {token, book(token, hospital.slot(seeded, day.plusMinutes(10L * i), ZONE, 1))};
+        }).collectList().block();
+
+        List<Integer> statuses = Flux.fromIterable(bookings)
+                .flatMap(b -> WebClient.create("http://localhost:" + port).post()
+                        .uri("/api/v1/appointments/" + b[1] + "/reschedule")
+                        .headers(h -> h.setBearerAuth(b[0])).contentType(MediaType.APPLICATION_JSON)
+                        .bodyValue(Map.of("slotId", lastSeat))
+                        .exchangeToMono(r -> r.releaseBody().thenReturn(r.statusCode().value())), 8)
+                .collectList().block(Duration.ofSeconds(60));
+
+        assertThat(statuses.stream().filter(s -> s == 200)).hasSize(1);
+        assertThat(statuses.stream().filter(s -> s == 409)).hasSize(7);
+        assertThat(booked(lastSeat)).isEqualTo(1);
+    }
+
+    @Test
+    void theHospitalRecordsAVisitAndEveryChangeIsKept() {
+        String token = patientToken();
+        String id = book(token, hospital.slot(seeded, day, ZONE, 2));
+
+        visit(id, "CHECKED_IN").expectStatus().isOk().expectBody().jsonPath("$.status").isEqualTo("CHECKED_IN");
+        visit(id, "CHECKED_IN").expectStatus().isOk();
+        visit(id, "COMPLETED").expectStatus().isOk();
+        visit(id, "NO_SHOW").expectStatus().isEqualTo(409)
+                .expectBody().jsonPath("$.type").isEqualTo("urn:patientcrm:problem:invalid-transition");
+        visit(UUID.randomUUID().toString(), "COMPLETED").expectStatus().isNotFound();
+
+        List<String> history = db.sql("select status || ':' || actor_kind as h from app.appointment_status_history "
+                        + "where appointment_id = :id order by id")
+                .bind("id", UUID.fromString(id)).map(r -> r.get("h", String.class)).all().collectList().block();
+        assertThat(history).containsExactly("BOOKED:patient", "CHECKED_IN:hospital", "COMPLETED:hospital");
+        http.get().uri("/api/v1/appointments?status=past").headers(h -> h.setBearerAuth(token)).exchange()
+                .expectBody().jsonPath("$[0].status").isEqualTo("COMPLETED");
+    }
+
+    @Test
+    void stoppingASessionCancelsItsAppointmentsAndTellsEachPatient() {
+        UUID morning = hospital.slot(seeded, day, ZONE, 3);
+        UUID afternoon = hospital.slot(seeded, day.plusHours(5), ZONE, 3);
+        String a = book(patientToken(), morning);
+        String b = book(patientToken(), morning);
+        String c = book(patientToken(), afternoon);
+
+        http.post().uri("/integration/v1/doctors/" + seeded.doctorExternalId() + "/sessions/cancel")
+                .headers(h -> h.setBearerAuth(client)).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("date", day.toLocalDate().toString(), "to", "12:00", "reason", "Doctor unwell"))
+                .exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.slotsBlocked").isEqualTo(1).jsonPath("$.appointmentsCancelled").isEqualTo(2);
+
+        http.post().uri("/integration/v1/doctors/" + seeded.doctorExternalId() + "/sessions/cancel")
+                .headers(h -> h.setBearerAuth(client)).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("reason", "no date"))
+                .exchange().expectStatus().isBadRequest().expectBody().jsonPath("$.errors[0].field").isEqualTo("date");
+        http.post().uri("/integration/v1/doctors/" + seeded.doctorExternalId() + "/sessions/cancel")
+                .headers(h -> h.setBearerAuth(client)).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("date", day.toLocalDate().toString(), "from", "14:00", "to", "12:00"))
+                .exchange().expectStatus().isBadRequest().expectBody().jsonPath("$.errors[0].field").isEqualTo("to");
+        assertThat(status(a)).isEqualTo("CANCELLED_BY_HOSPITAL");
+        assertThat(status(b)).isEqualTo("CANCELLED_BY_HOSPITAL");
+        assertThat(status(c)).isEqualTo("BOOKED");
+        assertThat(booked(morning)).isZero();
+        Long critical = db.sql("select count(*) as n from notifications.outbox where topic = 'appointment.change' "
+                        + "and subject_id in (:a, :b) and (payload ->> 'critical')::boolean")
+                .bind("a", UUID.fromString(a)).bind("b", UUID.fromString(b)).map(r -> r.get("n", Long.class)).one().block();
+        assertThat(critical).isEqualTo(2);
+        http.get().uri("/api/v1/slots?doctorId=" + seeded.doctorId()).headers(h -> h.setBearerAuth(patientToken()))
+                .exchange().expectBody().jsonPath("$.length()").isEqualTo(1);
+    }
+
+    @Test
+    void theChangeFeedPagesWithoutGapsOrRepeats() {
+        OffsetDateTime since = OffsetDateTime.now(ZoneOffset.UTC).minusSeconds(1);
+        UUID slot = hospital.slot(seeded, day, ZONE, 5);
+        List<String> ids = List.of(book(patientToken(), slot), book(patientToken(), slot), book(patientToken(), slot));
+
+        List<String> seen = new java.util.ArrayList<>();
+        String cursor = null;
+        do {
+            String uri = cursor == null ? "/integration/v1/appointments?limit=2&updatedSince=" + since.toString().replace("+", "%2B")
+                    : "/integration/v1/appointments?limit=2&cursor=" + cursor;
+            Map<?, ?> page = http.get().uri(uri).headers(h -> h.setBearerAuth(client)).exchange()
+                    .expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody();
+            ((List<?>) page.get("items")).forEach(item -> seen.add((String) ((Map<?, ?>) item).get("id")));
+            cursor = (String) page.get("nextCursor");
+        } while (cursor != null);
+
+        assertThat(seen).containsAll(ids).doesNotHaveDuplicates();
+        http.get().uri("/integration/v1/appointments").headers(h -> h.setBearerAuth(client)).exchange()
+                .expectStatus().isBadRequest();
+        http.get().uri("/integration/v1/appointments?cursor=nonsense").headers(h -> h.setBearerAuth(client)).exchange()
+                .expectStatus().isBadRequest().expectBody().jsonPath("$.errors[0].field").isEqualTo("cursor");
+    }
+
+    private String book(String token, UUID slot) {
+        return (String) http.post().uri("/api/v1/appointments").headers(h -> {
+                    h.setBearerAuth(token);
+                    h.set("Idempotency-Key", UUID.randomUUID().toString());
+                }).contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("slotId", slot)).exchange()
+                .expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody().get("id");
+    }
+
+    private WebTestClient.ResponseSpec reschedule(String token, String id, UUID slot) {
+        return http.post().uri("/api/v1/appointments/" + id + "/reschedule").headers(h -> h.setBearerAuth(token))
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("slotId", slot)).exchange();
+    }
+
+    private WebTestClient.ResponseSpec visit(String id, String status) {
+        return http.patch().uri("/integration/v1/appointments/" + id).headers(h -> h.setBearerAuth(client))
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("status", status)).exchange();
+    }
+
+    private int booked(UUID slot) {
+        return db.sql("select booked from app.slots where id = :id").bind("id", slot)
+                .map(r -> r.get("booked", Integer.class)).one().block();
+    }
+
+    private String status(String appointment) {
+        return db.sql("select status from app.appointments where id = :id").bind("id", UUID.fromString(appointment))
+                .map(r -> r.get("status", String.class)).one().block();
+    }
+}
