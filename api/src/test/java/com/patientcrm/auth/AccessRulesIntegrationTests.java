@@ -46,8 +46,8 @@ class AccessRulesIntegrationTests extends IntegrationTest {
     @Test
     void theSigningKeysArePublished() {
         http.get().uri("/.well-known/jwks.json").exchange().expectStatus().isOk()
-                .expectBody().jsonPath("$.keys[0].kty").isEqualTo("EC")
-                .jsonPath("$.keys[0].crv").isEqualTo("P-256")
+                .expectBody().jsonPath("$.keys[0].kty").isEqualTo("RSA")
+                .jsonPath("$.keys[0].alg").isEqualTo("RS256")
                 .jsonPath("$.keys[0].d").doesNotExist();
     }
 

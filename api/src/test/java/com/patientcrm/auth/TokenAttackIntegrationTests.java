@@ -4,10 +4,13 @@ import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
@@ -56,20 +59,26 @@ class TokenAttackIntegrationTests extends IntegrationTest {
     @Test
     void anUnknownKidOrAForeignKeyIsRefused() throws Exception {
         expectRefused(sign(claims(c -> c), header("no-such-key")));
-        ECKey attacker = new ECKeyGenerator(Curve.P_256).keyID(keys.keyId()).generate();
+        RSAKey attacker = new RSAKeyGenerator(2048).keyID(keys.keyId()).generate();
         SignedJWT jwt = new SignedJWT(header(keys.keyId()).build(), claims(c -> c).build());
-        jwt.sign(new ECDSASigner(attacker));
+        jwt.sign(new RSASSASigner(attacker));
         expectRefused(jwt.serialize());
+        // Another algorithm than the one we sign with is refused before any key is looked at.
+        ECKey ec = new ECKeyGenerator(Curve.P_256).keyID(keys.keyId()).generate();
+        SignedJWT es256 = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(keys.keyId()).build(),
+                claims(c -> c).build());
+        es256.sign(new ECDSASigner(ec));
+        expectRefused(es256.serialize());
     }
 
     @Test
     void headersPointingAtAttackerKeysAreIgnored() throws Exception {
-        ECKey attacker = new ECKeyGenerator(Curve.P_256).keyID("attacker").generate();
-        JWSHeader embedded = new JWSHeader.Builder(JWSAlgorithm.ES256).keyID("attacker").jwk(attacker.toPublicJWK())
+        RSAKey attacker = new RSAKeyGenerator(2048).keyID("attacker").generate();
+        JWSHeader embedded = new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("attacker").jwk(attacker.toPublicJWK())
                 .jwkURL(URI.create("http://127.0.0.1:1/jwks.json")).x509CertURL(URI.create("http://127.0.0.1:1/cert"))
                 .build();
         SignedJWT jwt = new SignedJWT(embedded, claims(c -> c).build());
-        jwt.sign(new ECDSASigner(attacker));
+        jwt.sign(new RSASSASigner(attacker));
         expectRefused(jwt.serialize());
     }
 
@@ -108,12 +117,12 @@ class TokenAttackIntegrationTests extends IntegrationTest {
     }
 
     private static JWSHeader.Builder header(String kid) {
-        return new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(kid).type(JOSEObjectType.JWT);
+        return new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(kid).type(JOSEObjectType.JWT);
     }
 
     private String sign(JWTClaimsSet.Builder claims, JWSHeader.Builder header) throws Exception {
         SignedJWT jwt = new SignedJWT(header.build(), claims.build());
-        jwt.sign(new ECDSASigner(keys.signingKey()));
+        jwt.sign(new RSASSASigner(keys.signingKey()));
         return jwt.serialize();
     }
 

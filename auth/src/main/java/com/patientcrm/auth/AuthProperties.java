@@ -16,7 +16,7 @@ public record AuthProperties(
         @NotBlank String audience,
         @NotNull Duration accessTokenTtl,
         @NotNull Duration refreshTokenTtl,
-        /** A private EC P-256 JWK (JSON); blank: one is generated once and kept under {@code dataDir}. */
+        /** A private RSA JWK (JSON, 2048 bits or more); blank: one is generated once and kept under {@code dataDir}. */
         String signingKey,
         /** 32 random bytes, base64; blank: generated once and kept under {@code dataDir}. */
         String cryptoKey,

@@ -59,7 +59,7 @@ public class TokenIssuer {
                 .id(UUID.randomUUID().toString())
                 .claim(KIND, kind);
         extra.accept(claims);
-        JwsHeader header = JwsHeader.with(SignatureAlgorithm.ES256).keyId(keyId).type("JWT").build();
+        JwsHeader header = JwsHeader.with(SignatureAlgorithm.RS256).keyId(keyId).type("JWT").build();
         String value = encoder.encode(JwtEncoderParameters.from(header, claims.build())).getTokenValue();
         return new AccessToken(value, properties.accessTokenTtl().toSeconds());
     }

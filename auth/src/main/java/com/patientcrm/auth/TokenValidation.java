@@ -27,7 +27,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Which bearer tokens we accept: our own (ES256 only, known kid, our issuer and audience, a known kind), and,
+ * Which bearer tokens we accept: our own (RS256 only, known kid, our issuer and audience, a known kind), and,
  * when configured, staff tokens from the hospital's OIDC issuer. The token's {@code iss} picks the validator;
  * any other issuer is rejected before a signature is even looked at.
  */
@@ -51,7 +51,7 @@ final class TokenValidation {
         NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder
                 .withJwkSource(jwt -> Flux.fromIterable(keys.publicKeys().getKeys())
                         .filter(key -> Objects.equals(key.getKeyID(), jwt.getHeader().getKeyID())))
-                .jwsAlgorithm(SignatureAlgorithm.ES256)
+                .jwsAlgorithm(SignatureAlgorithm.RS256)
                 .build();
         decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(
                 JwtValidators.createDefaultWithIssuer(properties.issuer()),

@@ -1,0 +1,3 @@
+-- PostgreSQL's own ceiling for GET /api/v1/slots?doctorId=…&from=…&to=… (14 days): the service's query, alone.
+\set d random(1, :ndoctors)
+SELECT s.id, s.doctor_id, d.department_id, s.starts_at, s.ends_at, s.time_zone, s.local_date, s.capacity, s.booked, s.visit_type, s.fee_cents FROM app.slots s JOIN app.doctors d ON d.id = s.doctor_id JOIN app.departments dep ON dep.id = d.department_id WHERE s.status = 'open' AND d.active AND dep.active AND s.doctor_id = (SELECT id FROM bench.doctor_ids WHERE n = :d) AND s.local_date BETWEEN current_date AND current_date + 13 AND s.starts_at >= now() + make_interval(mins => dep.min_notice_minutes) AND s.starts_at < now() + make_interval(days => dep.booking_horizon_days) ORDER BY s.starts_at, s.id LIMIT 1000;
