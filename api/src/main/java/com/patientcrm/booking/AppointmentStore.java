@@ -26,8 +26,11 @@ class AppointmentStore {
         this.db = db;
     }
 
-    record BookableSlot(UUID id, UUID doctorId, LocalDate localDate, OffsetDateTime startsAt, String timeZone,
-                        boolean open, boolean tooSoon, boolean beyondHorizon) {}
+    record BookableSlot(UUID id, UUID doctorId, UUID departmentId, LocalDate localDate, OffsetDateTime startsAt,
+                        OffsetDateTime endsAt, String timeZone, boolean open, boolean tooSoon, boolean beyondHorizon) {}
+
+    /** The person's standing for the booking rules, read after the person lock is held. */
+    record Standing(boolean sameDoctorSameDay, long upcoming) {}
 
     record KeyRecord(byte[] requestHash, UUID appointmentId) {}
 
@@ -52,7 +55,7 @@ class AppointmentStore {
     }
 
     Mono<BookableSlot> bookableSlot(UUID slotId) {
-        return db.sql("select s.id, s.doctor_id, s.local_date, s.starts_at, s.time_zone, "
+        return db.sql("select s.id, s.doctor_id, d.department_id, s.local_date, s.starts_at, s.ends_at, s.time_zone, "
                         + "(s.status = 'open' and d.active and dep.active) as open, "
                         + "s.starts_at < now() + make_interval(mins => dep.min_notice_minutes) as too_soon, "
                         + "s.starts_at >= now() + make_interval(days => dep.booking_horizon_days) as beyond "
@@ -60,7 +63,8 @@ class AppointmentStore {
                         + "join app.departments dep on dep.id = d.department_id where s.id = :id")
                 .bind("id", slotId)
                 .map(row -> new BookableSlot(row.get("id", UUID.class), row.get("doctor_id", UUID.class),
-                        row.get("local_date", LocalDate.class), row.get("starts_at", OffsetDateTime.class),
+                        row.get("department_id", UUID.class), row.get("local_date", LocalDate.class),
+                        row.get("starts_at", OffsetDateTime.class), row.get("ends_at", OffsetDateTime.class),
                         row.get("time_zone", String.class), row.get("open", Boolean.class), row.get("too_soon", Boolean.class), row.get("beyond", Boolean.class)))
                 .one();
     }
@@ -71,17 +75,14 @@ class AppointmentStore {
                 .bind("key", personKey).fetch().rowsUpdated().then();
     }
 
-    Mono<Boolean> hasSameDoctorSameDay(byte[] personKey, UUID doctorId, LocalDate day) {
+    /** Both booking rules in one statement; call it after {@link #lockPerson}, in a statement of its own. */
+    Mono<Standing> standing(byte[] personKey, UUID doctorId, LocalDate day) {
         return db.sql("select exists (select 1 from app.appointments where person_key = :key and doctor_id = :doctor "
-                        + "and local_date = :day and status in ('BOOKED', 'CHECKED_IN')) as taken")
+                        + "and local_date = :day and status in ('BOOKED', 'CHECKED_IN')) as same_day, "
+                        + "(select count(*) from app.appointments where person_key = :key and status = 'BOOKED' "
+                        + "and starts_at > now()) as upcoming")
                 .bind("key", personKey).bind("doctor", doctorId).bind("day", day)
-                .map(row -> row.get("taken", Boolean.class)).one();
-    }
-
-    Mono<Long> upcomingCount(byte[] personKey) {
-        return db.sql("select count(*) as n from app.appointments where person_key = :key and status = 'BOOKED' "
-                        + "and starts_at > now()")
-                .bind("key", personKey).map(row -> row.get("n", Long.class)).one();
+                .map(row -> new Standing(row.get("same_day", Boolean.class), row.get("upcoming", Long.class))).one();
     }
 
     /** The one statement that guards capacity: it takes a place only while one is left. */
@@ -91,15 +92,24 @@ class AppointmentStore {
                 .bind("id", slotId).fetch().rowsUpdated().map(n -> n == 1);
     }
 
-    Mono<UUID> insertAppointment(BookableSlot slot, UUID patientId, UUID accountId, byte[] personKey) {
+    /** The appointment and its first history row, in one statement; answers the appointment as stored. */
+    Mono<BookingDtos.Appointment> insertAppointment(BookableSlot slot, UUID patientId, UUID accountId, byte[] personKey) {
         UUID id = UUID.randomUUID();
-        return db.sql("insert into app.appointments (id, slot_id, doctor_id, patient_id, booked_by, person_key, local_date, "
-                        + "starts_at, status) values (:id, :slot, :doctor, :patient, :by, :key, :day, :start, 'BOOKED')")
+        return db.sql("with created as (insert into app.appointments (id, slot_id, doctor_id, patient_id, booked_by, "
+                        + "person_key, local_date, starts_at, status) values (:id, :slot, :doctor, :patient, :by, :key, :day, "
+                        + ":start, 'BOOKED') returning id, created_at), "
+                        + "logged as (insert into app.appointment_status_history (appointment_id, status, actor_kind, actor_id) "
+                        + "select id, 'BOOKED', 'patient', :actor from created) select created_at from created")
                 .bind("id", id).bind("slot", slot.id()).bind("doctor", slot.doctorId()).bind("patient", patientId)
                 .bind("by", accountId).bind("key", personKey).bind("day", slot.localDate()).bind("start", slot.startsAt())
-                .then()
-                .then(history(id, "BOOKED", "patient", accountId.toString()))
-                .thenReturn(id);
+                .bind("actor", accountId.toString())
+                .map(row -> row.get("created_at", OffsetDateTime.class)).one()
+                .map(createdAt -> {
+                    ZoneId zone = ZoneId.of(slot.timeZone());
+                    return new BookingDtos.Appointment(id, slot.id(), patientId, slot.doctorId(), slot.departmentId(),
+                            SlotStore.local(slot.startsAt(), zone), SlotStore.local(slot.endsAt(), zone), zone.getId(),
+                            "BOOKED", createdAt);
+                });
     }
 
     /** Cancels a booked appointment before the cut-off and gives its place back; false when the cut-off has passed. */

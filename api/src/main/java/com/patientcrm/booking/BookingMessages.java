@@ -37,11 +37,11 @@ class BookingMessages {
     Mono<Void> booked(UUID appointmentId, UUID patientId, AppointmentStore.BookableSlot slot) {
         Instant now = clock.instant();
         Instant dayBefore = reminderTime(slot.startsAt(), ZoneId.of(slot.timeZone()));
-        return outbox.enqueue(new OutboxMessage(REMINDER, REMINDER + ":" + appointmentId + ":" + slot.id() + ":day-before",
-                        patientId,
-                        appointmentId, Map.of("appointmentId", appointmentId.toString()),
-                        dayBefore.isAfter(now) ? dayBefore : now))
-                .then(outbox.enqueue(new OutboxMessage(WEBHOOK_BOOKED, WEBHOOK_BOOKED + ":" + appointmentId, null,
+        return outbox.enqueueAll(java.util.List.of(
+                new OutboxMessage(REMINDER, REMINDER + ":" + appointmentId + ":" + slot.id() + ":day-before",
+                        patientId, appointmentId, Map.of("appointmentId", appointmentId.toString()),
+                        dayBefore.isAfter(now) ? dayBefore : now),
+                new OutboxMessage(WEBHOOK_BOOKED, WEBHOOK_BOOKED + ":" + appointmentId, null,
                         appointmentId, Map.of("event", "appointment.booked", "appointmentId", appointmentId.toString(),
                         "slotId", slot.id().toString(), "start", slot.startsAt().toString()), now)));
     }

@@ -50,23 +50,22 @@ public class Bookings {
     }
 
     private Mono<Booked> newBooking(UUID accountId, String key, UUID patientId, UUID slotId) {
-        return patients.mayActFor(accountId, patientId)
-                .flatMap(allowed -> allowed ? patients.personKey(patientId) : Mono.error(Problems.notFound("patient")))
+        return patients.personKeyFor(accountId, patientId)
                 .flatMap(personKey -> store.bookableSlot(slotId)
                         .switchIfEmpty(Mono.error(() -> Problems.notFound("slot")))
                         .flatMap(slot -> checkWindow(slot)
                                 .then(store.lockPerson(personKey))
-                                .then(store.hasSameDoctorSameDay(personKey, slot.doctorId(), slot.localDate()))
-                                .flatMap(duplicate -> duplicate ? Mono.error(BookingProblems.sameDoctorSameDay())
-                                        : store.upcomingCount(personKey))
-                                .flatMap(count -> count >= properties.maxUpcomingPerPerson()
+                                .then(store.standing(personKey, slot.doctorId(), slot.localDate()))
+                                .flatMap(standing -> standing.sameDoctorSameDay()
+                                        ? Mono.error(BookingProblems.sameDoctorSameDay())
+                                        : standing.upcoming() >= properties.maxUpcomingPerPerson()
                                         ? Mono.error(BookingProblems.tooManyUpcoming(properties.maxUpcomingPerPerson()))
                                         : store.takePlace(slotId))
                                 .flatMap(taken -> taken ? store.insertAppointment(slot, patientId, accountId, personKey)
                                         : Mono.error(BookingProblems.slotFull()))
-                                .flatMap(appointmentId -> messages.booked(appointmentId, patientId, slot)
-                                        .thenReturn(appointmentId))))
-                .flatMap(appointmentId -> store.completeKey(accountId, key, appointmentId).then(store.find(appointmentId)))
+                                .flatMap(appointment -> messages.booked(appointment.id(), patientId, slot)
+                                        .then(store.completeKey(accountId, key, appointment.id()))
+                                        .thenReturn(appointment))))
                 .map(appointment -> new Booked(appointment, true));
     }
 

@@ -47,10 +47,12 @@ class PatientStore {
                 .one();
     }
 
-    /** The national ID hash, or an empty array when the patient has none on file; empty for an unknown patient. */
-    Mono<byte[]> nationalIdHash(UUID patientId) {
-        return db.sql("select coalesce(national_id_hash, ''::bytea) as hash from app.patients where id = :id")
-                .bind("id", patientId)
+    Mono<byte[]> nationalIdHashIfActsFor(UUID accountId, UUID patientId) {
+        return db.sql("select coalesce(p.national_id_hash, ''::bytea) as hash from app.patients p where p.id = :patient "
+                        + "and (p.account_id = :account or exists (select 1 from app.family_links l "
+                        + "join app.patients o on o.id = l.owner_patient_id where o.account_id = :account and l.member_id = p.id))")
+                .bind("patient", patientId)
+                .bind("account", accountId)
                 .map(r -> r.get("hash", byte[].class))
                 .one();
     }

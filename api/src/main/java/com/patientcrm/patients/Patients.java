@@ -33,18 +33,13 @@ public class Patients {
         return store.selfId(accountId).switchIfEmpty(Mono.error(() -> Problems.notFound("patient")));
     }
 
-    /** Whether the account may act for this patient: itself or one of its family members. */
-    public Mono<Boolean> mayActFor(UUID accountId, UUID patientId) {
-        return selfId(accountId).flatMap(self -> self.equals(patientId) ? Mono.just(true)
-                : store.member(self, patientId).hasElement());
-    }
-
     /**
-     * The key that identifies the real person behind a patient record, across accounts and family links: the keyed
-     * hash of the national ID number, or (for someone without one on file) the record's own id.
+     * The person key of a patient this account may act for (itself or a family member), in one query; 404 for any
+     * other patient, exactly as for a missing one. The key identifies the real person across accounts and family
+     * links: the keyed hash of the national ID number, or the record's own id for someone without one on file.
      */
-    public Mono<byte[]> personKey(UUID patientId) {
-        return store.nationalIdHash(patientId)
+    public Mono<byte[]> personKeyFor(UUID accountId, UUID patientId) {
+        return store.nationalIdHashIfActsFor(accountId, patientId)
                 .map(hash -> hash.length > 0 ? hash : ("patient:" + patientId).getBytes(java.nio.charset.StandardCharsets.UTF_8))
                 .switchIfEmpty(Mono.error(() -> Problems.notFound("patient")));
     }

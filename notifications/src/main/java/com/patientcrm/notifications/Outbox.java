@@ -37,6 +37,27 @@ public class Outbox {
                 .then();
     }
 
+    /** Stores several messages in one statement (one round trip), each unless its dedupe key exists already. */
+    public Mono<Void> enqueueAll(java.util.List<OutboxMessage> messages) {
+        StringBuilder sql = new StringBuilder("insert into notifications.outbox (id, topic, dedupe_key, patient_id, "
+                + "subject_id, payload, due_at) values ");
+        for (int i = 0; i < messages.size(); i++) {
+            sql.append(i == 0 ? "" : ", ").append("(:id").append(i).append(", :topic").append(i).append(", :key").append(i)
+                    .append(", :patient").append(i).append(", :subject").append(i).append(", cast(:payload").append(i)
+                    .append(" as jsonb), :due").append(i).append(')');
+        }
+        DatabaseClient.GenericExecuteSpec spec = db.sql(sql.append(" on conflict (dedupe_key) do nothing").toString());
+        for (int i = 0; i < messages.size(); i++) {
+            OutboxMessage m = messages.get(i);
+            spec = spec.bind("id" + i, UUID.randomUUID()).bind("topic" + i, m.topic()).bind("key" + i, m.dedupeKey())
+                    .bind("patient" + i, Parameter.fromOrEmpty(m.patientId(), UUID.class))
+                    .bind("subject" + i, Parameter.fromOrEmpty(m.subjectId(), UUID.class))
+                    .bind("payload" + i, json.writeValueAsString(m.payload()))
+                    .bind("due" + i, m.dueAt());
+        }
+        return spec.then();
+    }
+
     /** Withdraws the subject's pending messages of this topic (a cancelled appointment's reminders); answers how many. */
     public Mono<Long> cancelPending(UUID subjectId, String topic) {
         return db.sql("update notifications.outbox set status = 'cancelled', updated_at = now() "
