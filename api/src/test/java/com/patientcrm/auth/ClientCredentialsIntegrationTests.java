@@ -39,6 +39,24 @@ class ClientCredentialsIntegrationTests extends IntegrationTest {
     }
 
     @Test
+    void onlyFailedAuthenticationsSpendAClientsBudget() {
+        for (int i = 0; i < 65; i++) {
+            client("10.97.1." + (i + 1)).post().uri("/oauth2/token").headers(h -> h.setBasicAuth(CLIENT_ID, CLIENT_SECRET))
+                    .contentType(MediaType.APPLICATION_FORM_URLENCODED).bodyValue("grant_type=client_credentials")
+                    .exchange().expectStatus().isOk();
+        }
+        String guessed = "guessed-" + java.util.UUID.randomUUID();
+        for (int i = 0; i < 60; i++) {
+            client("10.97.2." + (i + 1)).post().uri("/oauth2/token").headers(h -> h.setBasicAuth(guessed, "wrong"))
+                    .contentType(MediaType.APPLICATION_FORM_URLENCODED).bodyValue("grant_type=client_credentials")
+                    .exchange().expectStatus().isUnauthorized();
+        }
+        http.post().uri("/oauth2/token").headers(h -> h.setBasicAuth(guessed, "wrong"))
+                .contentType(MediaType.APPLICATION_FORM_URLENCODED).bodyValue("grant_type=client_credentials")
+                .exchange().expectStatus().isEqualTo(429).expectHeader().exists("Retry-After");
+    }
+
+    @Test
     void malformedRequestsGetRfc6749Errors() {
         token(CLIENT_SECRET, "grant_type=password").expectStatus().isBadRequest()
                 .expectBody().jsonPath("$.error").isEqualTo("unsupported_grant_type");

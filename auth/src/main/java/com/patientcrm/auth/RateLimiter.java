@@ -39,6 +39,23 @@ public class RateLimiter {
                         : Mono.error(AuthProblems.rateLimited(Duration.between(now, windowStart.plus(limit.window())))));
     }
 
+    /**
+     * Refuses (429) when the window's budget is already spent, without spending any of it. With {@link #hit} on
+     * failure only, this limits guessing without letting anyone lock a user out by spending their budget.
+     */
+    public Mono<Void> ensureNotExhausted(String bucket, AuthProperties.Limit limit) {
+        Instant now = clock.instant();
+        long windowMillis = limit.window().toMillis();
+        Instant windowStart = Instant.ofEpochMilli(now.toEpochMilli() / windowMillis * windowMillis);
+        return db.sql("select hits from auth.rate_limit_windows where bucket = :bucket and window_start = :start")
+                .bind("bucket", bucket)
+                .bind("start", windowStart)
+                .map(row -> row.get("hits", Integer.class))
+                .one()
+                .flatMap(hits -> hits < limit.max() ? Mono.<Void>empty()
+                        : Mono.error(AuthProblems.rateLimited(Duration.between(now, windowStart.plus(limit.window())))));
+    }
+
     /** Old windows are worthless once they have closed; keep the table small. */
     @Scheduled(fixedDelayString = "PT10M", initialDelayString = "PT1M")
     Mono<Void> purgeClosedWindows() {

@@ -25,10 +25,14 @@ class StaffSignIn {
 
     Mono<TokenResponse> signIn(String username, String password, String clientIp) {
         String user = username.toLowerCase(Locale.ROOT);
+        // Per username only failures count, so that nobody can lock a colleague out by spending their budget.
+        String userBucket = "staff:user:" + crypto.hashText(user);
+        AuthProperties.Limit userLimit = properties.rateLimits().staffPerUsername();
         return limiter.hit("login:ip:" + crypto.hashText(clientIp), properties.rateLimits().loginPerIp())
-                .then(limiter.hit("staff:user:" + crypto.hashText(user), properties.rateLimits().staffPerUsername()))
+                .then(limiter.ensureNotExhausted(userBucket, userLimit))
                 .then(accounts.authenticate(user, password))
-                .switchIfEmpty(Mono.error(AuthProblems::invalidCredentials))
+                .switchIfEmpty(Mono.defer(() -> limiter.hit(userBucket, userLimit)
+                        .then(Mono.error(AuthProblems::invalidCredentials))))
                 .flatMap(sessions::startStaff);
     }
 }

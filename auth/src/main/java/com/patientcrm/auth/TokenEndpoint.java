@@ -59,13 +59,17 @@ class TokenEndpoint {
                 return error(HttpStatus.UNAUTHORIZED, "invalid_client",
                         "Authenticate with either HTTP Basic or client_id and client_secret in the form", authorization != null);
             }
+            // Per client only failed authentications count: a stranger cannot spend a hospital system's budget.
+            String clientBucket = "token:client:" + crypto.hashText(credentials.clientId());
+            AuthProperties.Limit clientLimit = properties.rateLimits().tokenPerClient();
             return limiter.hit("token:ip:" + crypto.hashText(ClientAddress.of(exchange)), properties.rateLimits().loginPerIp())
-                    .then(limiter.hit("token:client:" + crypto.hashText(credentials.clientId()),
-                            properties.rateLimits().tokenPerClient()))
+                    .then(limiter.ensureNotExhausted(clientBucket, clientLimit))
                     .then(clients.authenticate(credentials.clientId(), credentials.secret()))
                     .flatMap(client -> grant(client, form.getFirst("scope")))
-                    .switchIfEmpty(Mono.defer(() -> error(HttpStatus.UNAUTHORIZED, "invalid_client",
-                            "Unknown client or wrong secret", credentials.basic())));
+                    .switchIfEmpty(Mono.defer(() -> limiter.hit(clientBucket, clientLimit)
+                            .onErrorResume(org.springframework.web.ErrorResponseException.class, spent -> Mono.empty())
+                            .then(error(HttpStatus.UNAUTHORIZED, "invalid_client",
+                                    "Unknown client or wrong secret", credentials.basic()))));
         }).switchIfEmpty(Mono.defer(() -> error(HttpStatus.BAD_REQUEST, "invalid_request",
                 "The form is not valid application/x-www-form-urlencoded", false)));
     }
