@@ -25,6 +25,8 @@ class BookingMessages {
     static final String WEBHOOK_RESCHEDULED = "webhook.appointment.rescheduled";
     /** Appointment changes the patient must be told of; critical, so preferences cannot mute them. */
     static final String CHANGE = "appointment.change";
+    /** A visit's outcome, for the features that follow up on visits (surveys, care plans). */
+    static final String VISIT = "appointment.visit";
 
     private final Outbox outbox;
     private final Clock clock;
@@ -70,6 +72,12 @@ class BookingMessages {
                 .then(outbox.enqueue(new OutboxMessage(CHANGE, CHANGE + ":cancelled-by-hospital:" + appointmentId, patientId,
                         appointmentId, Map.of("appointmentId", appointmentId.toString(), "change", "cancelled_by_hospital",
                         "critical", true, "reason", reason == null ? "" : reason), now)));
+    }
+
+    /** A visit ended (COMPLETED or NO_SHOW): follow-ups such as the satisfaction survey start from this event. */
+    Mono<Void> visitEnded(UUID appointmentId, String status) {
+        return outbox.enqueue(new OutboxMessage(VISIT, VISIT + ":" + status.toLowerCase(java.util.Locale.ROOT) + ":" + appointmentId,
+                null, appointmentId, Map.of("appointmentId", appointmentId.toString(), "status", status), clock.instant()));
     }
 
     Mono<Void> cancelled(UUID appointmentId) {

@@ -110,6 +110,10 @@ class RescheduleAndVisitIntegrationTests extends IntegrationTest {
                         + "where appointment_id = :id order by id")
                 .bind("id", UUID.fromString(id)).map(r -> r.get("h", String.class)).all().collectList().block();
         assertThat(history).containsExactly("BOOKED:patient", "CHECKED_IN:hospital", "COMPLETED:hospital");
+        List<String> visits = db.sql("select payload ->> 'status' as s from notifications.outbox "
+                        + "where subject_id = :id and topic = 'appointment.visit'")
+                .bind("id", UUID.fromString(id)).map(r -> r.get("s", String.class)).all().collectList().block();
+        assertThat(visits).containsExactly("COMPLETED");
         http.get().uri("/api/v1/appointments?status=past").headers(h -> h.setBearerAuth(token)).exchange()
                 .expectBody().jsonPath("$[0].status").isEqualTo("COMPLETED");
     }
