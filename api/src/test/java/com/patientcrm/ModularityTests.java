@@ -23,7 +23,8 @@ class ModularityTests {
         noClasses().that().resideInAnyPackage("com.patientcrm.auth..", "com.patientcrm.notifications..")
                 .should().dependOnClassesThat().resideInAnyPackage("com.patientcrm.patients..", "com.patientcrm.platform..",
                         "com.patientcrm.booking..", "com.patientcrm.reports..", "com.patientcrm.feed..",
-                        "com.patientcrm.surveys..", "com.patientcrm.feedback..", "com.patientcrm.privacy..")
+                        "com.patientcrm.surveys..", "com.patientcrm.feedback..", "com.patientcrm.privacy..",
+                        "com.patientcrm.webhooks..")
                 .orShould().dependOnClassesThat().haveFullyQualifiedName("com.patientcrm.PatientCrmApplication")
                 .check(CLASSES);
     }

@@ -6,6 +6,7 @@ import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
@@ -27,7 +28,29 @@ class AppointmentStore {
     }
 
     record BookableSlot(UUID id, UUID doctorId, UUID departmentId, LocalDate localDate, OffsetDateTime startsAt,
-                        OffsetDateTime endsAt, String timeZone, boolean open, boolean tooSoon, boolean beyondHorizon) {}
+                        OffsetDateTime endsAt, String timeZone, boolean open, boolean tooSoon, boolean beyondHorizon,
+                        SlotFacts facts) {}
+
+    /** A slot as the hospital knows it (its own ids), for the events it is told of. */
+    record SlotFacts(UUID id, String externalId, String doctorExternalId, String departmentExternalId,
+                     OffsetDateTime startsAt, OffsetDateTime endsAt, String timeZone) {
+
+        static SlotFacts of(Readable row) {
+            return new SlotFacts(row.get("id", UUID.class), row.get("slot_ext", String.class),
+                    row.get("doctor_ext", String.class), row.get("dep_ext", String.class),
+                    row.get("starts_at", OffsetDateTime.class), row.get("ends_at", OffsetDateTime.class),
+                    row.get("time_zone", String.class));
+        }
+    }
+
+    /** What a cancellation or move gave back: the slot whose place was released, and whose appointment it was. */
+    record Released(UUID patientId, SlotFacts slot) {}
+
+    /** Releases one place of a slot and answers the slot's facts. */
+    private static final String RELEASE = "update app.slots s set booked = s.booked - 1, updated_at = now() "
+            + "from app.doctors d join app.departments dep on dep.id = d.department_id where s.id = :slot and d.id = s.doctor_id "
+            + "returning s.id, s.external_id as slot_ext, d.external_id as doctor_ext, dep.external_id as dep_ext, "
+            + "s.starts_at, s.ends_at, s.time_zone";
 
     /** The person's standing for the booking rules, read after the person lock is held. */
     record Standing(boolean sameDoctorSameDay, long upcoming) {}
@@ -56,6 +79,7 @@ class AppointmentStore {
 
     Mono<BookableSlot> bookableSlot(UUID slotId) {
         return db.sql("select s.id, s.doctor_id, d.department_id, s.local_date, s.starts_at, s.ends_at, s.time_zone, "
+                        + "s.external_id as slot_ext, d.external_id as doctor_ext, dep.external_id as dep_ext, "
                         + "(s.status = 'open' and d.active and dep.active) as open, "
                         + "s.starts_at < now() + make_interval(mins => dep.min_notice_minutes) as too_soon, "
                         + "s.starts_at >= now() + make_interval(days => dep.booking_horizon_days) as beyond "
@@ -65,7 +89,8 @@ class AppointmentStore {
                 .map(row -> new BookableSlot(row.get("id", UUID.class), row.get("doctor_id", UUID.class),
                         row.get("department_id", UUID.class), row.get("local_date", LocalDate.class),
                         row.get("starts_at", OffsetDateTime.class), row.get("ends_at", OffsetDateTime.class),
-                        row.get("time_zone", String.class), row.get("open", Boolean.class), row.get("too_soon", Boolean.class), row.get("beyond", Boolean.class)))
+                        row.get("time_zone", String.class), row.get("open", Boolean.class), row.get("too_soon", Boolean.class), row.get("beyond", Boolean.class),
+                        SlotFacts.of(row)))
                 .one();
     }
 
@@ -112,17 +137,15 @@ class AppointmentStore {
                 });
     }
 
-    /** Cancels a booked appointment before the cut-off and gives its place back; false when the cut-off has passed. */
-    Mono<Boolean> cancel(UUID appointmentId, Duration cutoff, UUID accountId) {
+    /** Cancels a booked appointment before the cut-off and gives its place back; empty when the cut-off has passed. */
+    Mono<Released> cancel(UUID appointmentId, Duration cutoff, UUID accountId) {
         return db.sql("update app.appointments set status = 'CANCELLED', updated_at = now() where id = :id "
-                        + "and status = 'BOOKED' and starts_at > now() + make_interval(secs => :cutoff) returning slot_id")
+                        + "and status = 'BOOKED' and starts_at > now() + make_interval(secs => :cutoff) returning slot_id, patient_id")
                 .bind("id", appointmentId).bind("cutoff", (double) cutoff.toSeconds())
-                .map(row -> row.get("slot_id", UUID.class)).one()
-                .flatMap(slotId -> db.sql("update app.slots set booked = booked - 1, updated_at = now() where id = :slot")
-                        .bind("slot", slotId).then()
-                        .then(history(appointmentId, "CANCELLED", "patient", accountId.toString()))
-                        .thenReturn(true))
-                .defaultIfEmpty(false);
+                .map(row -> Map.entry(row.get("slot_id", UUID.class), row.get("patient_id", UUID.class))).one()
+                .flatMap(cancelled -> db.sql(RELEASE).bind("slot", cancelled.getKey()).map(SlotFacts::of).one()
+                        .flatMap(slot -> history(appointmentId, "CANCELLED", "patient", accountId.toString())
+                                .thenReturn(new Released(cancelled.getValue(), slot))));
     }
 
     Mono<byte[]> personKeyOf(UUID appointmentId) {
@@ -139,21 +162,19 @@ class AppointmentStore {
 
     /**
      * Moves a booked appointment to a slot whose place the caller has already taken, gives the old slot's place
-     * back, and answers true; false (changing nothing) when the appointment is no longer movable.
+     * back, and answers the old slot; empty (changing nothing) when the appointment is no longer movable.
      */
-    Mono<Boolean> move(UUID appointmentId, BookableSlot to, Duration cutoff, UUID accountId) {
+    Mono<Released> move(UUID appointmentId, BookableSlot to, Duration cutoff, UUID accountId) {
         return db.sql("update app.appointments a set slot_id = :slot, doctor_id = :doctor, local_date = :day, "
                         + "starts_at = :start, updated_at = now() from app.appointments old where a.id = old.id "
                         + "and a.id = :id and a.status = 'BOOKED' and a.starts_at > now() + make_interval(secs => :cutoff) "
-                        + "returning old.slot_id as old_slot")
+                        + "returning old.slot_id as old_slot, a.patient_id")
                 .bind("slot", to.id()).bind("doctor", to.doctorId()).bind("day", to.localDate()).bind("start", to.startsAt())
                 .bind("id", appointmentId).bind("cutoff", (double) cutoff.toSeconds())
-                .map(row -> row.get("old_slot", UUID.class)).one()
-                .flatMap(oldSlot -> db.sql("update app.slots set booked = booked - 1, updated_at = now() where id = :slot")
-                        .bind("slot", oldSlot).then()
-                        .then(history(appointmentId, "RESCHEDULED", "patient", accountId.toString()))
-                        .thenReturn(true))
-                .defaultIfEmpty(false);
+                .map(row -> Map.entry(row.get("old_slot", UUID.class), row.get("patient_id", UUID.class))).one()
+                .flatMap(moved -> db.sql(RELEASE).bind("slot", moved.getKey()).map(SlotFacts::of).one()
+                        .flatMap(old -> history(appointmentId, "RESCHEDULED", "patient", accountId.toString())
+                                .thenReturn(new Released(moved.getValue(), old))));
     }
 
     Mono<BookingDtos.Appointment> find(UUID appointmentId) {

@@ -99,9 +99,9 @@ public class Bookings {
                         return Mono.error(BookingProblems.notCancellable("Only a booked appointment can be cancelled."));
                     }
                     return store.cancel(appointmentId, properties.cancelCutoff(), accountId)
-                            .flatMap(cancelled -> cancelled ? messages.cancelled(appointmentId).then(store.find(appointmentId))
-                                    : Mono.error(BookingProblems.notCancellable("It is too close to the appointment to "
-                                            + "cancel online; please contact the hospital.")));
+                            .switchIfEmpty(Mono.error(() -> BookingProblems.notCancellable("It is too close to the "
+                                    + "appointment to cancel online; please contact the hospital.")))
+                            .flatMap(released -> messages.cancelled(appointmentId, released).then(store.find(appointmentId)));
                 })
                 .as(tx::transactional));
     }
@@ -131,11 +131,10 @@ public class Bookings {
                                             : store.takePlace(slotId))
                                     .flatMap(taken -> taken ? store.move(appointmentId, slot, properties.cancelCutoff(), accountId)
                                             : Mono.error(BookingProblems.slotFull()))
-                                    .flatMap(moved -> moved
-                                            ? messages.rescheduled(appointmentId, appointment.patientId(), slot)
-                                                    .then(store.find(appointmentId))
-                                            : Mono.error(BookingProblems.notCancellable("It is too close to the "
-                                                    + "appointment to move it online; please contact the hospital."))));
+                                    .switchIfEmpty(Mono.error(() -> BookingProblems.notCancellable("It is too close to "
+                                            + "the appointment to move it online; please contact the hospital.")))
+                                    .flatMap(released -> messages.rescheduled(appointmentId, released, slot)
+                                            .then(store.find(appointmentId))));
                 })
                 .as(tx::transactional));
     }

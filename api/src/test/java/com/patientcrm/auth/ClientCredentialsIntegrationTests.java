@@ -14,7 +14,7 @@ class ClientCredentialsIntegrationTests extends IntegrationTest {
         http.get().uri("/integration/v1/client").headers(h -> h.setBearerAuth(token))
                 .exchange().expectStatus().isOk()
                 .expectBody().jsonPath("$.clientId").isEqualTo(CLIENT_ID)
-                .jsonPath("$.scopes.length()").isEqualTo(5);
+                .jsonPath("$.scopes.length()").isEqualTo(6);
     }
 
     @Test

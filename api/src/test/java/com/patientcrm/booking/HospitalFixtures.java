@@ -9,19 +9,19 @@ import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /** What a hospital system pushes before patients can book: a department, a doctor, slots. Through the real API. */
-final class HospitalFixtures {
+public final class HospitalFixtures {
 
     private final WebTestClient http;
     private final String token;
 
-    HospitalFixtures(WebTestClient http, String clientToken) {
+    public HospitalFixtures(WebTestClient http, String clientToken) {
         this.http = http;
         this.token = clientToken;
     }
 
-    record Seeded(String departmentExternalId, UUID departmentId, String doctorExternalId, UUID doctorId) {}
+    public record Seeded(String departmentExternalId, UUID departmentId, String doctorExternalId, UUID doctorId) {}
 
-    Seeded departmentAndDoctor(String timeZone, int horizonDays) {
+    public Seeded departmentAndDoctor(String timeZone, int horizonDays) {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         Map<?, ?> department = put("/integration/v1/departments/dep-" + suffix, Map.of("name", "Cardiology " + suffix,
                 "timeZone", timeZone, "bookingHorizonDays", horizonDays, "minNoticeMinutes", 60, "version", 1));
@@ -32,7 +32,7 @@ final class HospitalFixtures {
     }
 
     /** Stores one slot and answers its id. */
-    UUID slot(Seeded seeded, LocalDateTime start, String timeZone, int capacity) {
+    public UUID slot(Seeded seeded, LocalDateTime start, String timeZone, int capacity) {
         Map<?, ?> result = slots(List.of(slotItem("slot-" + UUID.randomUUID(), seeded.doctorExternalId(), start,
                 timeZone, capacity, 1)));
         Map<?, ?> item = (Map<?, ?>) ((List<?>) result.get("items")).get(0);

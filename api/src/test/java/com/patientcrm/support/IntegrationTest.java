@@ -61,6 +61,15 @@ public abstract class IntegrationTest {
         registry.add("crm.auth.bootstrap.client-id", () -> CLIENT_ID);
         registry.add("crm.auth.bootstrap.client-secret", () -> CLIENT_SECRET);
         registry.add("server.forward-headers-strategy", () -> "framework");
+        // Fast enough for tests to watch retries, back-off and breakers happen.
+        registry.add("crm.webhooks.allow-insecure-http", () -> "true");
+        registry.add("crm.webhooks.response-timeout", () -> "2s");
+        registry.add("crm.webhooks.breaker-open-for", () -> "2s");
+        registry.add("crm.dispatcher.poll-interval", () -> "100ms");
+        registry.add("crm.dispatcher.initial-backoff", () -> "200ms");
+        registry.add("crm.dispatcher.max-backoff", () -> "1s");
+        registry.add("crm.dispatcher.handler-timeout", () -> "5s");
+        registry.add("crm.dispatcher.max-attempts", () -> "6");
     }
 
     @BeforeEach
@@ -129,6 +138,11 @@ public abstract class IntegrationTest {
         @Primary
         CapturingSmsSender capturingSmsSender() {
             return new CapturingSmsSender();
+        }
+
+        @Bean
+        RecordingHandler recordingHandler() {
+            return new RecordingHandler();
         }
     }
 }

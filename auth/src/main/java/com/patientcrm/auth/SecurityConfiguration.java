@@ -50,6 +50,7 @@ class SecurityConfiguration {
                         .pathMatchers("/integration/v1/appointments/**").hasAuthority("SCOPE_visits:write")
                         .pathMatchers("/integration/v1/reports/**").hasAuthority("SCOPE_reports:write")
                         .pathMatchers("/integration/v1/care-plans/**").hasAuthority("SCOPE_careplans:write")
+                        .pathMatchers("/integration/v1/webhook-endpoints/**").hasAuthority("SCOPE_webhooks")
                         .pathMatchers("/integration/v1/**").hasRole("CLIENT")
                         .pathMatchers("/fhir/r4/**").hasAuthority("SCOPE_fhir")
                         .anyExchange().denyAll())

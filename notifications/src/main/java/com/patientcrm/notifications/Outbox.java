@@ -24,17 +24,25 @@ public class Outbox {
 
     /** Stores the message unless one with the same dedupe key exists already. */
     public Mono<Void> enqueue(OutboxMessage message) {
+        return insert(message, "").then();
+    }
+
+    /** As {@link #enqueue}, answering the stored message's id (its webhook-id), or nothing if the key existed. */
+    public Mono<UUID> enqueueForId(OutboxMessage message) {
+        return insert(message, " returning id").map(row -> row.get("id", UUID.class)).one();
+    }
+
+    private org.springframework.r2dbc.core.DatabaseClient.GenericExecuteSpec insert(OutboxMessage message, String returning) {
         return db.sql("insert into notifications.outbox (id, topic, dedupe_key, patient_id, subject_id, payload, due_at) "
                         + "values (:id, :topic, :key, :patient, :subject, cast(:payload as jsonb), :due) "
-                        + "on conflict (dedupe_key) do nothing")
+                        + "on conflict (dedupe_key) do nothing" + returning)
                 .bind("id", UUID.randomUUID())
                 .bind("topic", message.topic())
                 .bind("key", message.dedupeKey())
                 .bind("patient", Parameter.fromOrEmpty(message.patientId(), UUID.class))
                 .bind("subject", Parameter.fromOrEmpty(message.subjectId(), UUID.class))
                 .bind("payload", json.writeValueAsString(message.payload()))
-                .bind("due", message.dueAt())
-                .then();
+                .bind("due", message.dueAt());
     }
 
     /** Stores several messages in one statement (one round trip), each unless its dedupe key exists already. */

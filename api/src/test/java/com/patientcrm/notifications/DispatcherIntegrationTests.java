@@ -1,0 +1,198 @@
+package com.patientcrm.notifications;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.patientcrm.support.IntegrationTest;
+import com.patientcrm.support.RecordingHandler;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.ApplicationContext;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The dispatcher against real PostgreSQL: outcomes, back-off, dead letters, deferral, recovery of an instance's
+ * expired claims, fencing of live ones, and two dispatchers sharing thousands of messages, each handled once.
+ */
+class DispatcherIntegrationTests extends IntegrationTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @Autowired
+    Outbox outbox;
+
+    @Autowired
+    RecordingHandler handler;
+
+    @Autowired
+    ApplicationContext context;
+
+    @Test
+    void aHandledMessageIsDoneAfterOneCall() {
+        UUID id = enqueue(Map.of("mode", "ok"));
+
+        await().atMost(WAIT).until(() -> "done".equals(row(id).get("status")));
+        assertThat(handler.calls(id)).isEqualTo(1);
+        assertThat(row(id)).containsEntry("attempts", 1).containsEntry("claim_token", null).containsEntry("lease_until", null);
+    }
+
+    @Test
+    void transientFailuresAreRetriedWithBackOffUntilTheySucceed() {
+        UUID id = enqueue(Map.of("fail", 2));
+
+        await().atMost(WAIT).until(() -> "done".equals(row(id).get("status")));
+        assertThat(handler.calls(id)).isEqualTo(3);
+        assertThat(row(id)).containsEntry("attempts", 3).containsEntry("last_error", "IllegalStateException");
+    }
+
+    @Test
+    void aMessageThatKeepsFailingBecomesADeadLetterAfterTheLastAttempt() {
+        UUID id = enqueue(Map.of("fail", 100));
+
+        await().atMost(WAIT).until(() -> "dead".equals(row(id).get("status")));
+        assertThat(handler.calls(id)).isEqualTo(6);
+        assertThat((String) row(id).get("last_error")).startsWith("gave up after 6 attempts");
+    }
+
+    @Test
+    void deadAndSkippedOutcomesAreFinalAndKeepTheirReason() {
+        UUID dead = enqueue(Map.of("mode", "dead"));
+        UUID skipped = enqueue(Map.of("mode", "skip"));
+
+        await().atMost(WAIT).until(() -> "dead".equals(row(dead).get("status")) && "skipped".equals(row(skipped).get("status")));
+        assertThat(row(dead)).containsEntry("last_error", "scripted: cannot succeed");
+        assertThat(row(skipped)).containsEntry("last_error", "scripted: nothing to do");
+        assertThat(handler.calls(dead)).isEqualTo(1);
+        assertThat(handler.calls(skipped)).isEqualTo(1);
+    }
+
+    @Test
+    void aDeferredMessageComesBackLaterWithoutSpendingAnAttempt() {
+        UUID id = enqueue(Map.of("mode", "defer"));
+
+        await().atMost(WAIT).until(() -> "done".equals(row(id).get("status")));
+        assertThat(handler.calls(id)).isEqualTo(2);
+        assertThat(row(id)).containsEntry("attempts", 1);
+    }
+
+    @Test
+    void aHandlerThatHangsTimesOutAndIsRetried() {
+        UUID id = enqueue(Map.of("mode", "hang"));
+
+        await().atMost(WAIT).until(() -> handler.calls(id) >= 2);
+        assertThat((String) row(id).get("last_error")).isEqualTo("timed out");
+    }
+
+    @Test
+    void aDueMessageIsNotHandledBeforeItsTime() {
+        UUID id = enqueue(Map.of("mode", "ok"), Instant.now().plusSeconds(3600));
+
+        await().pollDelay(Duration.ofMillis(800)).atMost(WAIT).until(() -> true);
+        assertThat(handler.calls(id)).isZero();
+        assertThat(row(id)).containsEntry("status", "pending");
+    }
+
+    @Test
+    void claimsOfAnInstanceThatDiedAreRecoveredWhenTheirLeaseRunsOut() {
+        UUID expired = enqueue(Map.of("mode", "ok"), Instant.now().plusSeconds(3600));
+        UUID live = enqueue(Map.of("mode", "ok"), Instant.now().plusSeconds(3600));
+        // As a crashed instance leaves them: claimed, one lease already over, one still running.
+        claimAsAnotherInstance(expired, "now() - interval '1 second'");
+        claimAsAnotherInstance(live, "now() + interval '1 hour'");
+
+        await().atMost(WAIT).until(() -> "done".equals(row(expired).get("status")));
+        assertThat(handler.calls(expired)).isEqualTo(1);
+        assertThat(row(live)).containsEntry("status", "claimed");
+        assertThat(handler.calls(live)).isZero();
+    }
+
+    @Test
+    void twoDispatchersShareTheWorkAndHandleEachMessageExactlyOnce() {
+        Dispatcher second = new Dispatcher(db, context.getBean(JsonMapper.class), context.getBean(DispatcherProperties.class),
+                Clock.systemUTC(), List.of(handler), context.getBeanProvider(MeterRegistry.class));
+        List<UUID> ids = new ArrayList<>();
+        List<OutboxMessage> batch = new ArrayList<>();
+        for (int i = 0; i < 2000; i++) {
+            batch.add(message(Map.of("mode", "ok"), Instant.now().plusSeconds(2)));
+        }
+        for (int from = 0; from < batch.size(); from += 500) {
+            outbox.enqueueAll(batch.subList(from, from + 500)).block();
+        }
+        batch.forEach(m -> ids.add(idOf(m.dedupeKey())));
+        second.start();
+        try {
+            await().atMost(Duration.ofSeconds(60)).until(() -> countDone(ids) == ids.size());
+        } finally {
+            second.stop();
+        }
+        assertThat(ids).allSatisfy(id -> assertThat(handler.calls(id)).as("calls of %s", id).isEqualTo(1));
+        assertThat(db.sql("select max(attempts) as m from notifications.outbox where id = any(:ids)")
+                .bind("ids", ids.toArray(UUID[]::new)).map(r -> r.get("m", Integer.class)).one().block()).isEqualTo(1);
+    }
+
+    @Test
+    void backOffDoublesWithJitterUpToTheCap() {
+        Dispatcher dispatcher = new Dispatcher(db, context.getBean(JsonMapper.class),
+                context.getBean(DispatcherProperties.class), Clock.systemUTC(), List.of(handler),
+                context.getBeanProvider(MeterRegistry.class));
+        assertThat(dispatcher.backoff(1)).isBetween(Duration.ofMillis(160), Duration.ofMillis(240));
+        assertThat(dispatcher.backoff(2)).isBetween(Duration.ofMillis(320), Duration.ofMillis(480));
+        assertThat(dispatcher.backoff(30)).isBetween(Duration.ofMillis(800), Duration.ofMillis(1200));
+        assertThat(dispatcher.backoff(500)).isBetween(Duration.ofMillis(800), Duration.ofMillis(1200));
+    }
+
+    private final AtomicInteger sequence = new AtomicInteger();
+
+    private OutboxMessage message(Map<String, Object> payload, Instant due) {
+        return new OutboxMessage(RecordingHandler.TOPIC, "test.dispatch:" + UUID.randomUUID(), null, UUID.randomUUID(),
+                payload, due);
+    }
+
+    private UUID enqueue(Map<String, Object> payload) {
+        return enqueue(payload, Instant.now());
+    }
+
+    private UUID enqueue(Map<String, Object> payload, Instant due) {
+        OutboxMessage message = message(payload, due);
+        return outbox.enqueueForId(message).block();
+    }
+
+    private UUID idOf(String dedupeKey) {
+        return db.sql("select id from notifications.outbox where dedupe_key = :k").bind("k", dedupeKey)
+                .map(r -> r.get("id", UUID.class)).one().block();
+    }
+
+    private void claimAsAnotherInstance(UUID id, String leaseUntil) {
+        db.sql("update notifications.outbox set status = 'claimed', claim_token = :t, attempts = 1, due_at = now(), "
+                + "lease_until = " + leaseUntil + " where id = :id").bind("t", UUID.randomUUID()).bind("id", id)
+                .then().block();
+    }
+
+    private long countDone(List<UUID> ids) {
+        return db.sql("select count(*) as n from notifications.outbox where id = any(:ids) and status = 'done'")
+                .bind("ids", ids.toArray(UUID[]::new)).map(r -> r.get("n", Long.class)).one().block();
+    }
+
+    private Map<String, Object> row(UUID id) {
+        return db.sql("select status, attempts, last_error, claim_token, lease_until from notifications.outbox where id = :id")
+                .bind("id", id).map(r -> {
+                    Map<String, Object> m = new HashMap<>();
+                    m.put("status", r.get("status", String.class));
+                    m.put("attempts", r.get("attempts", Integer.class));
+                    m.put("last_error", r.get("last_error", String.class));
+                    m.put("claim_token", r.get("claim_token", UUID.class));
+                    m.put("lease_until", r.get("lease_until", java.time.OffsetDateTime.class));
+                    return m;
+                }).one().block();
+    }
+}

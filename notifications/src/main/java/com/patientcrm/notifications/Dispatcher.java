@@ -1,0 +1,288 @@
+package com.patientcrm.notifications;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Component;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Claims due outbox messages in batches and hands each to the handler of its topic. Every instance runs one: a
+ * claim is {@code FOR UPDATE SKIP LOCKED} plus a lease, so instances never wait on each other and a crashed
+ * instance's claims come back when their lease runs out. Each claim carries a fresh token, and an outcome is only
+ * written while that token still holds the row, so a dispatcher that lost its lease cannot overwrite a newer claim.
+ */
+@Component
+class Dispatcher implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+    private static final Duration FULL_PAUSE = Duration.ofMillis(10);
+    private static final TypeReference<Map<String, Object>> PAYLOAD = new TypeReference<>() {};
+
+    private final DatabaseClient db;
+    private final JsonMapper json;
+    private final DispatcherProperties properties;
+    private final Clock clock;
+    private final Map<String, OutboxHandler> handlers;
+    private final MeterRegistry meters;
+    /** Claimed here and not finished yet (id to claim token): released at shutdown rather than left to the lease. */
+    private final Map<UUID, UUID> inFlight = new ConcurrentHashMap<>();
+    private volatile boolean running;
+    private volatile Disposable loop;
+    private volatile Instant lastRelease = Instant.EPOCH;
+
+    Dispatcher(DatabaseClient db, JsonMapper json, DispatcherProperties properties, Clock clock,
+               List<OutboxHandler> handlers, ObjectProvider<MeterRegistry> meters) {
+        this.db = db;
+        this.json = json;
+        this.properties = properties;
+        this.clock = clock;
+        this.handlers = handlers.stream().flatMap(h -> h.topics().stream().map(t -> Map.entry(t, h)))
+                .collect(Collectors.toUnmodifiableMap(Map.Entry::getKey, Map.Entry::getValue));
+        this.meters = meters.getIfAvailable(io.micrometer.core.instrument.simple.SimpleMeterRegistry::new);
+    }
+
+    @Override
+    public void start() {
+        if (!properties.enabled() || handlers.isEmpty()) {
+            log.info("Outbox dispatcher not started ({})", properties.enabled() ? "no handlers" : "disabled");
+            return;
+        }
+        running = true;
+        log.info("Outbox dispatcher started for topics {}", handlers.keySet());
+        loop = Mono.defer(this::cycle)
+                .onErrorResume(e -> {
+                    log.warn("Outbox dispatch cycle failed, retrying after the poll interval: {}", e.toString());
+                    return Mono.just(0);
+                })
+                // Found work: claim again at once if there is room, or as soon as some should have freed up; found none:
+                // wait for the next poll.
+                .flatMap(n -> n == 0 ? Mono.delay(properties.pollInterval()).thenReturn(n)
+                        : free() > 0 ? Mono.just(n) : Mono.delay(FULL_PAUSE).thenReturn(n))
+                .repeat(() -> running)
+                .subscribe();
+    }
+
+    /**
+     * One round: give back expired claims (at most once per poll interval), claim as many due messages as there is
+     * room for, and start them without waiting, so one slow message never holds up the others. Answers how many were
+     * claimed, or -1 when there was no room. At most {@code concurrency} messages are claimed and unfinished on this instance at any time.
+     */
+    Mono<Integer> cycle() {
+        int room = Math.min(free(), properties.batchSize());
+        if (room <= 0) {
+            return Mono.just(-1);
+        }
+        return releaseExpiredNow().then(claim(room)).map(batch -> {
+            Flux.fromIterable(batch).flatMap(this::process, properties.concurrency()).subscribe();
+            return batch.size();
+        });
+    }
+
+    private int free() {
+        return properties.concurrency() - inFlight.size();
+    }
+
+    private Mono<Long> releaseExpiredNow() {
+        Instant now = clock.instant();
+        if (now.isBefore(lastRelease.plus(properties.pollInterval()))) {
+            return Mono.just(0L);
+        }
+        lastRelease = now;
+        return releaseExpired();
+    }
+
+    private Mono<Long> releaseExpired() {
+        return db.sql("update notifications.outbox set status = 'pending', claim_token = null, lease_until = null, "
+                        + "updated_at = now() where status = 'claimed' and lease_until < now()")
+                .fetch().rowsUpdated()
+                .doOnNext(n -> {
+                    if (n > 0) {
+                        log.warn("Recovered {} outbox claims whose lease expired (an instance stopped mid-batch)", n);
+                        meters.counter("crm.outbox.recovered").increment(n);
+                    }
+                });
+    }
+
+    private Mono<List<Claimed>> claim(int limit) {
+        UUID token = UUID.randomUUID();
+        return db.sql("update notifications.outbox o set status = 'claimed', claim_token = :token, attempts = o.attempts + 1, "
+                        + "lease_until = now() + make_interval(secs => :lease), updated_at = now() "
+                        + "from (select id from notifications.outbox where status = 'pending' and due_at <= now() "
+                        + "and topic = any(:topics) order by due_at limit :limit for update skip locked) due "
+                        + "where o.id = due.id returning o.id, o.topic, o.dedupe_key, o.patient_id, o.subject_id, "
+                        + "o.payload::text as payload, o.due_at, o.attempts, o.created_at")
+                .bind("token", token)
+                .bind("lease", (double) properties.lease().toSeconds())
+                .bind("topics", handlers.keySet().toArray(String[]::new))
+                .bind("limit", limit)
+                .map(row -> new OutboxEntry(row.get("id", UUID.class), row.get("topic", String.class),
+                        row.get("dedupe_key", String.class), row.get("patient_id", UUID.class),
+                        row.get("subject_id", UUID.class), json.readValue(row.get("payload", String.class), PAYLOAD),
+                        row.get("due_at", OffsetDateTime.class).toInstant(), row.get("attempts", Integer.class),
+                        row.get("created_at", OffsetDateTime.class).toInstant()))
+                .all()
+                .map(entry -> {
+                    inFlight.put(entry.id(), token);
+                    return new Claimed(entry, token);
+                })
+                .collectList();
+    }
+
+    private Mono<Void> process(Claimed claimed) {
+        OutboxEntry entry = claimed.entry();
+        return Mono.defer(() -> handlers.get(entry.topic()).handle(entry))
+                .timeout(properties.handlerTimeout())
+                .onErrorResume(e -> Mono.just(Outcome.retry(describe(e))))
+                .defaultIfEmpty(Outcome.retry("the handler gave no outcome"))
+                .flatMap(outcome -> complete(claimed, outcome))
+                // The outcome could not be written (database gone): the lease brings the message back later.
+                .onErrorResume(e -> {
+                    log.warn("Could not record the outcome of outbox message {}: {}", entry.id(), e.toString());
+                    return Mono.empty();
+                })
+                .doFinally(signal -> inFlight.remove(entry.id()));
+    }
+
+    private Mono<Void> complete(Claimed claimed, Outcome outcome) {
+        OutboxEntry entry = claimed.entry();
+        Instant now = clock.instant();
+        Outcome.Kind kind = outcome.kind();
+        String reason = outcome.reason();
+        Instant due = entry.dueAt();
+        int unspent = kind == Outcome.Kind.DEFER ? 1 : 0;
+        if (kind == Outcome.Kind.DEFER) {
+            due = outcome.notBefore();
+        } else if (kind == Outcome.Kind.RETRY && entry.attempts() >= properties.maxAttempts()) {
+            kind = Outcome.Kind.DEAD;
+            reason = "gave up after " + entry.attempts() + " attempts: " + reason;
+        } else if (kind == Outcome.Kind.RETRY) {
+            due = outcome.notBefore() != null ? outcome.notBefore() : now.plus(backoff(entry.attempts()));
+        }
+        String status = switch (kind) {
+            case DONE -> "done";
+            case RETRY, DEFER -> "pending";
+            case SKIPPED -> "skipped";
+            case DEAD -> "dead";
+        };
+        if (kind == Outcome.Kind.DEAD) {
+            log.warn("Outbox message {} ({}) is dead: {}", entry.id(), entry.topic(), reason);
+        }
+        Outcome.Kind recorded = kind;
+        return db.sql("update notifications.outbox set status = :status, due_at = :due, last_error = coalesce(:reason, last_error), "
+                        + "attempts = attempts - :unspent, claim_token = null, lease_until = null, updated_at = now() where id = :id and claim_token = :token")
+                .bind("status", status).bind("due", due).bind("unspent", unspent)
+                .bind("reason", org.springframework.r2dbc.core.Parameter.fromOrEmpty(truncate(reason), String.class))
+                .bind("id", entry.id()).bind("token", claimed.token())
+                .fetch().rowsUpdated()
+                .doOnNext(updated -> record(entry, recorded, updated, now))
+                .then();
+    }
+
+    private void record(OutboxEntry entry, Outcome.Kind kind, long updated, Instant now) {
+        if (updated == 0) {
+            log.warn("Outbox message {} was claimed again elsewhere after its lease ran out; its outcome here is dropped",
+                    entry.id());
+            return;
+        }
+        String outcome = kind.name().toLowerCase(java.util.Locale.ROOT);
+        Counter.builder("crm.outbox.messages").tag("topic", entry.topic()).tag("outcome", outcome)
+                .description("Outbox messages handled, by topic and outcome").register(meters).increment();
+        if (kind == Outcome.Kind.DONE) {
+            Timer.builder("crm.outbox.delay").tag("topic", entry.topic())
+                    .description("From a message's due time to its successful handling").publishPercentileHistogram()
+                    .register(meters).record(Duration.between(entry.dueAt(), now).abs());
+        }
+    }
+
+    /** Doubles from the initial back-off per attempt, capped, with ±20% jitter so that retries do not arrive in step. */
+    Duration backoff(int attempts) {
+        long initial = properties.initialBackoff().toMillis();
+        long cap = properties.maxBackoff().toMillis();
+        long exact = initial << Math.min(Math.max(attempts - 1, 0), 30);
+        long bounded = exact <= 0 || exact > cap ? cap : exact;
+        double jitter = 0.8 + ThreadLocalRandom.current().nextDouble() * 0.4;
+        return Duration.ofMillis(Math.max(1, (long) (bounded * jitter)));
+    }
+
+    private static String describe(Throwable e) {
+        return e instanceof java.util.concurrent.TimeoutException ? "timed out" : e.getClass().getSimpleName();
+    }
+
+    private static String truncate(String reason) {
+        return reason == null || reason.length() <= 500 ? reason : reason.substring(0, 500);
+    }
+
+    /**
+     * Stops claiming, lets the messages in flight finish within the grace period, then gives back what is still
+     * claimed here so another instance can take it at once instead of after the lease.
+     */
+    @Override
+    public void stop(Runnable callback) {
+        running = false;
+        Instant deadline = clock.instant().plus(properties.shutdownGrace());
+        Flux.interval(Duration.ofMillis(50))
+                .takeUntil(tick -> inFlight.isEmpty() || clock.instant().isAfter(deadline))
+                .then(Mono.defer(this::releaseMine))
+                .onErrorResume(e -> {
+                    log.warn("Could not give back outbox claims at shutdown; their lease will: {}", e.toString());
+                    return Mono.empty();
+                })
+                .doFinally(signal -> {
+                    Disposable current = loop;
+                    if (current != null) {
+                        current.dispose();
+                    }
+                    callback.run();
+                })
+                .subscribe();
+    }
+
+    private Mono<Void> releaseMine() {
+        if (inFlight.isEmpty()) {
+            return Mono.empty();
+        }
+        UUID[] tokens = inFlight.values().stream().distinct().toArray(UUID[]::new);
+        return db.sql("update notifications.outbox set status = 'pending', claim_token = null, lease_until = null, "
+                        + "attempts = greatest(attempts - 1, 0), updated_at = now() "
+                        + "where status = 'claimed' and claim_token = any(:tokens)")
+                .bind("tokens", tokens).fetch().rowsUpdated()
+                .doOnNext(n -> log.info("Gave back {} outbox claims at shutdown", n))
+                .then();
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        Disposable current = loop;
+        if (current != null) {
+            current.dispose();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    record Claimed(OutboxEntry entry, UUID token) {}
+}
