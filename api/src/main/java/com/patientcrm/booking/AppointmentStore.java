@@ -44,13 +44,13 @@ class AppointmentStore {
     }
 
     /** What a cancellation or move gave back: the slot whose place was released, and whose appointment it was. */
-    record Released(UUID patientId, SlotFacts slot) {}
+    record Released(UUID patientId, SlotFacts slot, UUID doctorId, LocalDate day) {}
 
     /** Releases one place of a slot and answers the slot's facts. */
     private static final String RELEASE = "update app.slots s set booked = s.booked - 1, updated_at = now() "
             + "from app.doctors d join app.departments dep on dep.id = d.department_id where s.id = :slot and d.id = s.doctor_id "
             + "returning s.id, s.external_id as slot_ext, d.external_id as doctor_ext, dep.external_id as dep_ext, "
-            + "s.starts_at, s.ends_at, s.time_zone";
+            + "s.starts_at, s.ends_at, s.time_zone, s.doctor_id, s.local_date";
 
     /** The person's standing for the booking rules, read after the person lock is held. */
     record Standing(boolean sameDoctorSameDay, long upcoming) {}
@@ -143,9 +143,17 @@ class AppointmentStore {
                         + "and status = 'BOOKED' and starts_at > now() + make_interval(secs => :cutoff) returning slot_id, patient_id")
                 .bind("id", appointmentId).bind("cutoff", (double) cutoff.toSeconds())
                 .map(row -> Map.entry(row.get("slot_id", UUID.class), row.get("patient_id", UUID.class))).one()
-                .flatMap(cancelled -> db.sql(RELEASE).bind("slot", cancelled.getKey()).map(SlotFacts::of).one()
-                        .flatMap(slot -> history(appointmentId, "CANCELLED", "patient", accountId.toString())
-                                .thenReturn(new Released(cancelled.getValue(), slot))));
+                .flatMap(cancelled -> release(cancelled.getKey(), cancelled.getValue())
+                        .flatMap(released -> history(appointmentId, "CANCELLED", "patient", accountId.toString())
+                                .thenReturn(released)));
+    }
+
+    /** Gives one place of the slot back; answers what was released (for events and the waitlist). */
+    Mono<Released> release(UUID slotId, UUID patientId) {
+        return db.sql(RELEASE).bind("slot", slotId)
+                .map(row -> new Released(patientId, SlotFacts.of(row), row.get("doctor_id", UUID.class),
+                        row.get("local_date", LocalDate.class)))
+                .one();
     }
 
     Mono<byte[]> personKeyOf(UUID appointmentId) {
@@ -172,9 +180,9 @@ class AppointmentStore {
                 .bind("slot", to.id()).bind("doctor", to.doctorId()).bind("day", to.localDate()).bind("start", to.startsAt())
                 .bind("id", appointmentId).bind("cutoff", (double) cutoff.toSeconds())
                 .map(row -> Map.entry(row.get("old_slot", UUID.class), row.get("patient_id", UUID.class))).one()
-                .flatMap(moved -> db.sql(RELEASE).bind("slot", moved.getKey()).map(SlotFacts::of).one()
+                .flatMap(moved -> release(moved.getKey(), moved.getValue())
                         .flatMap(old -> history(appointmentId, "RESCHEDULED", "patient", accountId.toString())
-                                .thenReturn(new Released(moved.getValue(), old))));
+                                .thenReturn(old)));
     }
 
     Mono<BookingDtos.Appointment> find(UUID appointmentId) {

@@ -74,4 +74,15 @@ final class BookingDtos {
 
     record Appointment(UUID id, UUID slotId, UUID patientId, UUID doctorId, UUID departmentId, OffsetDateTime start,
                        OffsetDateTime end, String timeZone, String status, OffsetDateTime createdAt) {}
+
+    // Waitlist
+
+    record WaitlistJoin(@NotNull UUID doctorId, @NotNull LocalDate date, UUID patientId) {}
+
+    /** A place held for the entry until {@code expiresAt}: claim it to book it. */
+    record WaitlistOffer(UUID slotId, OffsetDateTime start, OffsetDateTime end, String timeZone, OffsetDateTime expiresAt) {}
+
+    /** {@code position} (1 = next in line) while WAITING; {@code offer} while OFFERED; {@code appointmentId} once BOOKED. */
+    record WaitlistEntry(UUID id, UUID doctorId, LocalDate date, UUID patientId, String status, Integer position,
+                         WaitlistOffer offer, UUID appointmentId, OffsetDateTime createdAt) {}
 }

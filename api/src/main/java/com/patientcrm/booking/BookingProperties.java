@@ -10,7 +10,8 @@ import org.springframework.validation.annotation.Validated;
 
 /**
  * Booking rules ({@code crm.booking.*}). Horizon and minimum notice are defaults for departments the hospital
- * pushes without its own values.
+ * pushes without its own values. {@code waitlist-hold} is how long a freed place is held for the first person on a
+ * doctor-day's waitlist before it passes to the next.
  */
 @Validated
 @ConfigurationProperties("crm.booking")
@@ -19,5 +20,6 @@ public record BookingProperties(
         @Min(1) @Max(365) int defaultHorizonDays,
         @Min(0) int defaultMinNoticeMinutes,
         @NotNull Duration cancelCutoff,
-        @Min(1) int maxUpcomingPerPerson) {
+        @Min(1) int maxUpcomingPerPerson,
+        @NotNull Duration waitlistHold) {
 }

@@ -25,14 +25,16 @@ public class Bookings {
     private final TransactionalOperator tx;
     private final BookingProperties properties;
     private final BookingMessages messages;
+    private final Waitlist waitlist;
 
     Bookings(AppointmentStore store, Patients patients, TransactionalOperator tx, BookingProperties properties,
-             BookingMessages messages) {
+             BookingMessages messages, Waitlist waitlist) {
         this.store = store;
         this.patients = patients;
         this.tx = tx;
         this.properties = properties;
         this.messages = messages;
+        this.waitlist = waitlist;
     }
 
     /** A booking's outcome: the appointment, and whether this request created it (false for a repeat). */
@@ -101,7 +103,9 @@ public class Bookings {
                     return store.cancel(appointmentId, properties.cancelCutoff(), accountId)
                             .switchIfEmpty(Mono.error(() -> BookingProblems.notCancellable("It is too close to the "
                                     + "appointment to cancel online; please contact the hospital.")))
-                            .flatMap(released -> messages.cancelled(appointmentId, released).then(store.find(appointmentId)));
+                            .flatMap(released -> messages.cancelled(appointmentId, released)
+                                    .then(waitlist.offer(released.doctorId(), released.day()))
+                                    .then(store.find(appointmentId)));
                 })
                 .as(tx::transactional));
     }
@@ -134,6 +138,7 @@ public class Bookings {
                                     .switchIfEmpty(Mono.error(() -> BookingProblems.notCancellable("It is too close to "
                                             + "the appointment to move it online; please contact the hospital.")))
                                     .flatMap(released -> messages.rescheduled(appointmentId, released, slot)
+                                            .then(waitlist.offer(released.doctorId(), released.day()))
                                             .then(store.find(appointmentId))));
                 })
                 .as(tx::transactional));

@@ -91,6 +91,10 @@ class HospitalAppointments {
                         .then(messages.cancelledByHospital(cancelled.getKey(), cancelled.getValue(), reason))
                         .thenReturn(cancelled.getKey()))
                 .count()
+                // Places held for waitlisted people on the stopped slots lapse with them (the recount drops them).
+                .flatMap(count -> db.sql("update app.waitlist_entries set status = 'EXPIRED', updated_at = now() "
+                                + "where status = 'OFFERED' and offered_slot_id = any(:slots)")
+                        .bind("slots", slotIds).then().thenReturn(count))
                 .flatMap(count -> db.sql("update app.slots s set booked = (select count(*) from app.appointments a "
                                 + "where a.slot_id = s.id and a.status in ('BOOKED', 'CHECKED_IN')) where s.id = any(:slots)")
                         .bind("slots", slotIds).then()

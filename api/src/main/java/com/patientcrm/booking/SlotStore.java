@@ -28,10 +28,15 @@ class SlotStore {
 
     private final DatabaseClient db;
     private final Catalog catalog;
+    private final Waitlist waitlist;
+    private final org.springframework.transaction.reactive.TransactionalOperator tx;
 
-    SlotStore(DatabaseClient db, Catalog catalog) {
+    SlotStore(DatabaseClient db, Catalog catalog, Waitlist waitlist,
+              org.springframework.transaction.reactive.TransactionalOperator tx) {
         this.db = db;
         this.catalog = catalog;
+        this.waitlist = waitlist;
+        this.tx = tx;
     }
 
     Mono<BookingDtos.SlotBatchResult> upsert(List<BookingDtos.SlotUpsert> items) {
@@ -41,8 +46,9 @@ class SlotStore {
                 .map(row -> Map.entry(row.get("external_id", String.class), row.get("id", UUID.class)))
                 .all()
                 .collectMap(Map.Entry::getKey, Map.Entry::getValue)
-                .flatMapMany(doctors -> Flux.fromIterable(items).flatMapSequential(item -> upsertOne(item, doctors), 8))
-                .collectList()
+                .flatMap(doctors -> Flux.fromIterable(items).flatMapSequential(item -> upsertOne(item, doctors), 8)
+                        .collectList()
+                        .flatMap(results -> offerNewPlaces(items, doctors, results).thenReturn(results)))
                 .map(results -> {
                     Map<String, Long> counts = results.stream()
                             .collect(Collectors.groupingBy(BookingDtos.SlotResult::outcome, Collectors.counting()));
@@ -50,6 +56,32 @@ class SlotStore {
                             counts.getOrDefault("stale", 0L).intValue(), counts.getOrDefault("rejected", 0L).intValue(),
                             results);
                 });
+    }
+
+    /**
+     * Places the push added (new slots, more capacity) go to the people waiting for those doctor-days first, each
+     * doctor-day in a transaction of its own; one query finds which stored doctor-days have anyone waiting.
+     */
+    private Mono<Void> offerNewPlaces(List<BookingDtos.SlotUpsert> items, Map<String, UUID> doctors,
+                                      List<BookingDtos.SlotResult> results) {
+        java.util.Set<Map.Entry<UUID, LocalDate>> stored = new java.util.HashSet<>();
+        for (int i = 0; i < items.size(); i++) {
+            if ("stored".equals(results.get(i).outcome())) {
+                stored.add(Map.entry(doctors.get(items.get(i).doctorExternalId()), items.get(i).start().toLocalDate()));
+            }
+        }
+        if (stored.isEmpty()) {
+            return Mono.empty();
+        }
+        return db.sql("select distinct doctor_id, local_date from app.waitlist_entries where status = 'WAITING' "
+                        + "and doctor_id = any(:doctors) and local_date = any(:days)")
+                .bind("doctors", stored.stream().map(Map.Entry::getKey).distinct().toArray(UUID[]::new))
+                .bind("days", stored.stream().map(Map.Entry::getValue).distinct().toArray(LocalDate[]::new))
+                .map(row -> Map.entry(row.get("doctor_id", UUID.class), row.get("local_date", LocalDate.class)))
+                .all()
+                .filter(stored::contains)
+                .concatMap(day -> waitlist.offer(day.getKey(), day.getValue()).as(tx::transactional))
+                .then();
     }
 
     private Mono<BookingDtos.SlotResult> upsertOne(BookingDtos.SlotUpsert item, Map<String, UUID> doctors) {

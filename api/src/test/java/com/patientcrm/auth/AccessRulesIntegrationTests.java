@@ -13,7 +13,7 @@ class AccessRulesIntegrationTests extends IntegrationTest {
         expect(patient, "/api/v1/me", 200);
         expect(patient, "/staff/v1/me", 403);
         expect(patient, "/integration/v1/client", 403);
-        expect(patient, "/fhir/r4/metadata", 403);
+        expect(patient, "/fhir/r4/Slot?schedule=x", 403);
     }
 
     @Test
@@ -35,7 +35,7 @@ class AccessRulesIntegrationTests extends IntegrationTest {
 
     @Test
     void noTokenIsA401ProblemWithABearerChallenge() {
-        for (String path : new String[] {"/api/v1/me", "/staff/v1/me", "/integration/v1/client", "/fhir/r4/metadata"}) {
+        for (String path : new String[] {"/api/v1/me", "/staff/v1/me", "/integration/v1/client", "/fhir/r4/Slot?schedule=x"}) {
             http.get().uri(path).exchange()
                     .expectStatus().isUnauthorized()
                     .expectHeader().valueEquals("WWW-Authenticate", "Bearer")

@@ -75,7 +75,7 @@ class ClientCredentialsIntegrationTests extends IntegrationTest {
         http.post().uri("/integration/v1/slots").headers(h -> h.setBearerAuth(reportsOnly))
                 .contentType(MediaType.APPLICATION_JSON).bodyValue("[]")
                 .exchange().expectStatus().isForbidden();
-        http.get().uri("/fhir/r4/metadata").headers(h -> h.setBearerAuth(reportsOnly))
+        http.get().uri("/fhir/r4/Slot?schedule=x").headers(h -> h.setBearerAuth(reportsOnly))
                 .exchange().expectStatus().isForbidden();
     }
 

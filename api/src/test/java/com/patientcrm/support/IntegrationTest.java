@@ -70,6 +70,7 @@ public abstract class IntegrationTest {
         registry.add("crm.dispatcher.max-backoff", () -> "1s");
         registry.add("crm.dispatcher.handler-timeout", () -> "5s");
         registry.add("crm.dispatcher.max-attempts", () -> "6");
+        registry.add("crm.booking.waitlist-hold", () -> "3s");
     }
 
     @BeforeEach

@@ -29,6 +29,8 @@ class SecurityConfiguration {
         "/api/v1/auth/**", "/oauth2/token", "/.well-known/jwks.json",
         "/actuator/health", "/actuator/health/**", "/actuator/info", "/actuator/prometheus",
         "/openapi.yaml", "/swagger-ui.html", "/swagger-ui/**", "/webjars/**", "/v3/api-docs/swagger-config",
+        // FHIR clients read the CapabilityStatement before they authenticate (it says nothing about patients).
+        "/fhir/r4/metadata",
     };
 
     @Bean
@@ -72,7 +74,7 @@ class SecurityConfiguration {
     private static ServerAuthenticationConverter ignoringSignInEndpoints() {
         ServerBearerTokenAuthenticationConverter bearer = new ServerBearerTokenAuthenticationConverter();
         ServerWebExchangeMatcher signIn = ServerWebExchangeMatchers.pathMatchers(
-                "/api/v1/auth/**", "/oauth2/token", "/.well-known/jwks.json");
+                "/api/v1/auth/**", "/oauth2/token", "/.well-known/jwks.json", "/fhir/r4/metadata");
         return exchange -> signIn.matches(exchange)
                 .flatMap(match -> match.isMatch() ? Mono.empty() : bearer.convert(exchange));
     }
