@@ -135,20 +135,27 @@ class SlotStore {
         if (last.isBefore(first) || last.isAfter(first.plusDays(MAX_SEARCH_DAYS - 1))) {
             return Flux.error(Problems.invalidField("to", "must be on or after from; a search covers at most " + MAX_SEARCH_DAYS + " days"));
         }
-        return db.sql("select s.id, s.doctor_id, d.department_id, s.starts_at, s.ends_at, s.time_zone, s.local_date, "
-                        + "s.capacity, s.booked, s.visit_type, s.fee_cents from app.slots s "
+        // The filter is written out for what was given, never as "(:doctor is null or ...)": the driver prepares
+        // statements once, and PostgreSQL's generic plan for that form cannot use the index (a scan per search).
+        String filter = (doctorId != null ? "and s.doctor_id = :doctor " : "")
+                + (departmentId != null ? "and d.department_id = :department " : "");
+        DatabaseClient.GenericExecuteSpec spec = db.sql("select s.id, s.doctor_id, d.department_id, s.starts_at, "
+                        + "s.ends_at, s.time_zone, s.local_date, s.capacity, s.booked, s.visit_type, s.fee_cents from app.slots s "
                         + "join app.doctors d on d.id = s.doctor_id join app.departments dep on dep.id = d.department_id "
-                        + "where s.status = 'open' and d.active and dep.active "
-                        + "and (cast(:doctor as uuid) is null or s.doctor_id = :doctor) "
-                        + "and (cast(:department as uuid) is null or d.department_id = :department) "
+                        + "where s.status = 'open' and d.active and dep.active " + filter
                         + "and s.local_date between :from and :to "
                         + "and s.starts_at >= now() + make_interval(mins => dep.min_notice_minutes) "
                         + "and s.starts_at < now() + make_interval(days => dep.booking_horizon_days) "
                         + "order by s.starts_at, s.id limit 1000")
-                .bind("doctor", Parameter.fromOrEmpty(doctorId, UUID.class))
-                .bind("department", Parameter.fromOrEmpty(departmentId, UUID.class))
                 .bind("from", first)
-                .bind("to", last)
+                .bind("to", last);
+        if (doctorId != null) {
+            spec = spec.bind("doctor", doctorId);
+        }
+        if (departmentId != null) {
+            spec = spec.bind("department", departmentId);
+        }
+        return spec
                 .map(SlotStore::slot)
                 .all();
     }
