@@ -57,7 +57,8 @@ final class BookingDtos {
                              UUID patientId, String patientName, OffsetDateTime start, String timeZone,
                              OffsetDateTime updatedAt) {}
 
-    record AppointmentChanges(List<AppointmentChange> items, String nextCursor) {}
+    /** {@code nextCursor} is where to continue (always given); {@code hasMore}: ask again at once, more is waiting. */
+    record AppointmentChanges(List<AppointmentChange> items, String nextCursor, boolean hasMore) {}
 
     // Patient side
 

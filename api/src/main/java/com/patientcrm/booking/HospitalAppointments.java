@@ -101,24 +101,38 @@ class HospitalAppointments {
                         .thenReturn(new BookingDtos.SessionCancelled(slots.size(), count.intValue())));
     }
 
-    /** Changes in (updated_at, id) order; the cursor continues exactly after the last item of the previous page. */
+    /**
+     * Changes in the order of the transactions that made them (then id), showing only what every still-running
+     * transaction is younger than, so a later commit can never land behind a cursor already handed out. The cursor
+     * is always given (the position after the last item, or the same position when nothing is new): poll with it.
+     */
     Mono<BookingDtos.AppointmentChanges> changes(OffsetDateTime updatedSince, String cursor, int limit) {
-        OffsetDateTime after = updatedSince;
-        UUID afterId = new UUID(0, 0);
-        if (cursor != null) {
-            String[] parts = decode(cursor);
-            after = OffsetDateTime.parse(parts[0]);
-            afterId = UUID.fromString(parts[1]);
-        } else if (updatedSince == null) {
+        if (cursor == null && updatedSince == null) {
             return Mono.error(Problems.invalidField("updatedSince", "give updatedSince or cursor"));
         }
-        return db.sql(CHANGES + "where (a.updated_at, a.id) > (:after, :afterId) order by a.updated_at, a.id limit :limit")
-                .bind("after", after).bind("afterId", afterId).bind("limit", limit + 1)
-                .map(HospitalAppointments::changeRow).all().collectList()
-                .map(rows -> {
-                    List<BookingDtos.AppointmentChange> page = rows.size() > limit ? rows.subList(0, limit) : rows;
-                    String next = rows.size() > limit ? encode(page.get(page.size() - 1)) : null;
-                    return new BookingDtos.AppointmentChanges(page, next);
+        String[] after = cursor == null ? null : decode(cursor);
+        DatabaseClient.GenericExecuteSpec spec = db.sql(CHANGES + "where a.change_xid < pg_snapshot_xmin(pg_current_snapshot()) "
+                        + (after != null ? "and (a.change_xid, a.id) > (cast(:xid as xid8), :afterId) " : "and a.updated_at >= :since ")
+                        + "order by a.change_xid, a.id limit :limit")
+                .bind("limit", limit + 1);
+        spec = after != null ? spec.bind("xid", after[0]).bind("afterId", UUID.fromString(after[1]))
+                : spec.bind("since", updatedSince);
+        return spec.map(row -> Map.entry(row.get("xid", String.class), changeRow(row))).all().collectList()
+                .flatMap(rows -> {
+                    boolean more = rows.size() > limit;
+                    List<Map.Entry<String, BookingDtos.AppointmentChange>> page = more ? rows.subList(0, limit) : rows;
+                    List<BookingDtos.AppointmentChange> items = page.stream().map(Map.Entry::getValue).toList();
+                    if (!page.isEmpty()) {
+                        Map.Entry<String, BookingDtos.AppointmentChange> last = page.get(page.size() - 1);
+                        return Mono.just(new BookingDtos.AppointmentChanges(items, encode(last.getKey(), last.getValue().id()), more));
+                    }
+                    if (cursor != null) {
+                        return Mono.just(new BookingDtos.AppointmentChanges(items, cursor, false));
+                    }
+                    // Nothing since then yet: the position is everything the running transactions will still commit.
+                    return db.sql("select pg_snapshot_xmin(pg_current_snapshot())::text as xmin").map(row -> row.get("xmin", String.class))
+                            .one().map(xmin -> new BookingDtos.AppointmentChanges(items,
+                                    encode(Long.toString(Long.parseLong(xmin) - 1), new UUID(-1L, -1L)), false));
                 });
     }
 
@@ -132,7 +146,7 @@ class HospitalAppointments {
                 .bind("id", appointmentId).bind("status", status).bind("actor", clientId).then();
     }
 
-    private static final String CHANGES = "select a.id, a.status, a.slot_id, s.external_id as slot_ext, "
+    private static final String CHANGES = "select a.id, a.change_xid::text as xid, a.status, a.slot_id, s.external_id as slot_ext, "
             + "d.external_id as doctor_ext, a.patient_id, p.name, s.starts_at, s.time_zone, a.updated_at "
             + "from app.appointments a join app.slots s on s.id = a.slot_id join app.doctors d on d.id = a.doctor_id "
             + "join app.patients p on p.id = a.patient_id ";
@@ -146,15 +160,17 @@ class HospitalAppointments {
                 row.get("updated_at", OffsetDateTime.class));
     }
 
-    private static String encode(BookingDtos.AppointmentChange last) {
-        String raw = last.updatedAt().toString() + "|" + last.id();
+    private static String encode(String xid, UUID id) {
+        String raw = xid + "|" + id;
         return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
     }
 
     private static String[] decode(String cursor) {
         try {
             String[] parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split("\\|");
-            OffsetDateTime.parse(parts[0]);
+            if (Long.parseLong(parts[0]) < 0) {
+                throw new IllegalArgumentException("negative position");
+            }
             UUID.fromString(parts[1]);
             return parts;
         } catch (RuntimeException malformed) {

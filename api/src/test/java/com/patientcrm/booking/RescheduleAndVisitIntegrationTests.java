@@ -160,20 +160,69 @@ class RescheduleAndVisitIntegrationTests extends IntegrationTest {
 
         List<String> seen = new java.util.ArrayList<>();
         String cursor = null;
+        boolean more;
         do {
-            String uri = cursor == null ? "/integration/v1/appointments?limit=2&updatedSince=" + since.toString().replace("+", "%2B")
-                    : "/integration/v1/appointments?limit=2&cursor=" + cursor;
-            Map<?, ?> page = http.get().uri(uri).headers(h -> h.setBearerAuth(client)).exchange()
-                    .expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody();
+            Map<?, ?> page = feed(cursor == null ? "updatedSince=" + since.toString().replace("+", "%2B") : "cursor=" + cursor);
             ((List<?>) page.get("items")).forEach(item -> seen.add((String) ((Map<?, ?>) item).get("id")));
             cursor = (String) page.get("nextCursor");
-        } while (cursor != null);
+            more = (Boolean) page.get("hasMore");
+        } while (more);
 
         assertThat(seen).containsAll(ids).doesNotHaveDuplicates();
+        assertThat(cursor).isNotNull();
+        assertThat((List<?>) feed("cursor=" + cursor).get("items")).isEmpty();
         http.get().uri("/integration/v1/appointments").headers(h -> h.setBearerAuth(client)).exchange()
                 .expectStatus().isBadRequest();
         http.get().uri("/integration/v1/appointments?cursor=nonsense").headers(h -> h.setBearerAuth(client)).exchange()
                 .expectStatus().isBadRequest().expectBody().jsonPath("$.errors[0].field").isEqualTo("cursor");
+    }
+
+    @Test
+    void aChangeCommittedLateIsNotSkippedByTheFeed() {
+        OffsetDateTime since = OffsetDateTime.now(ZoneOffset.UTC).minusSeconds(1);
+        UUID slot = hospital.slot(seeded, day, ZONE, 5);
+        String first = book(patientToken(), slot);
+        String cursor = drain(feed("updatedSince=" + since.toString().replace("+", "%2B")), new java.util.ArrayList<>());
+
+        // A transaction that changed the first appointment stays open while a second booking commits.
+        io.r2dbc.spi.Connection open = reactor.core.publisher.Mono.from(connections.create()).block();
+        try {
+            reactor.core.publisher.Mono.from(open.beginTransaction()).block();
+            reactor.core.publisher.Flux.from(open.createStatement("update app.appointments set updated_at = now() where id = $1")
+                    .bind("$1", UUID.fromString(first)).execute()).flatMap(io.r2dbc.spi.Result::getRowsUpdated).blockLast();
+            String second = book(patientToken(), slot);
+
+            // The later commit is held back while the earlier transaction runs, so it cannot overtake it.
+            Map<?, ?> meanwhile = feed("cursor=" + cursor);
+            assertThat((List<?>) meanwhile.get("items")).isEmpty();
+            assertThat(meanwhile.get("nextCursor")).isEqualTo(cursor);
+
+            reactor.core.publisher.Mono.from(open.commitTransaction()).block();
+            List<String> after = new java.util.ArrayList<>();
+            drain(feed("cursor=" + cursor), after);
+            assertThat(after).containsExactly(first, second);
+        } finally {
+            reactor.core.publisher.Mono.from(open.close()).block();
+        }
+    }
+
+    @org.springframework.beans.factory.annotation.Autowired
+    io.r2dbc.spi.ConnectionFactory connections;
+
+    private Map<?, ?> feed(String query) {
+        return http.get().uri("/integration/v1/appointments?limit=50&" + query).headers(h -> h.setBearerAuth(client))
+                .exchange().expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody();
+    }
+
+    /** Follows the feed from this page until it has nothing more; collects the ids seen; answers the last cursor. */
+    private String drain(Map<?, ?> page, List<String> seen) {
+        while (true) {
+            ((List<?>) page.get("items")).forEach(item -> seen.add((String) ((Map<?, ?>) item).get("id")));
+            if (!(Boolean) page.get("hasMore")) {
+                return (String) page.get("nextCursor");
+            }
+            page = feed("cursor=" + page.get("nextCursor"));
+        }
     }
 
     private String book(String token, UUID slot) {

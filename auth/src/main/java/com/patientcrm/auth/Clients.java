@@ -13,7 +13,7 @@ class Clients {
 
     /** Every scope a hospital integration can hold. */
     static final Set<String> INTEGRATION_SCOPES =
-            Set.of("slots:write", "visits:write", "reports:write", "careplans:write", "webhooks", "fhir");
+            Set.of("slots:write", "visits:read", "visits:write", "reports:write", "careplans:write", "webhooks", "fhir");
 
     private final DatabaseClient db;
     private final Secrets secrets;

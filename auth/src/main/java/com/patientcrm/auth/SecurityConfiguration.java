@@ -49,6 +49,8 @@ class SecurityConfiguration {
                         .pathMatchers("/staff/v1/**").hasRole("STAFF")
                         .pathMatchers("/integration/v1/departments/**", "/integration/v1/doctors/**",
                                 "/integration/v1/slots/**").hasAuthority("SCOPE_slots:write")
+                        .pathMatchers(HttpMethod.GET, "/integration/v1/appointments")
+                                .hasAnyAuthority("SCOPE_visits:read", "SCOPE_visits:write")
                         .pathMatchers("/integration/v1/appointments/**").hasAuthority("SCOPE_visits:write")
                         .pathMatchers("/integration/v1/reports/**").hasAuthority("SCOPE_reports:write")
                         .pathMatchers("/integration/v1/care-plans/**").hasAuthority("SCOPE_careplans:write")
