@@ -11,7 +11,8 @@ import org.springframework.validation.annotation.Validated;
 /**
  * Booking rules ({@code crm.booking.*}). Horizon and minimum notice are defaults for departments the hospital
  * pushes without its own values. {@code waitlist-hold} is how long a freed place is held for the first person on a
- * doctor-day's waitlist before it passes to the next.
+ * doctor-day's waitlist before it passes to the next. {@code idempotency-key-ttl} is how long a booking's
+ * Idempotency-Key is remembered (a repeat within it answers the original booking).
  */
 @Validated
 @ConfigurationProperties("crm.booking")
@@ -21,5 +22,6 @@ public record BookingProperties(
         @Min(0) int defaultMinNoticeMinutes,
         @NotNull Duration cancelCutoff,
         @Min(1) int maxUpcomingPerPerson,
-        @NotNull Duration waitlistHold) {
+        @NotNull Duration waitlistHold,
+        @NotNull Duration idempotencyKeyTtl) {
 }

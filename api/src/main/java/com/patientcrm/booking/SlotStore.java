@@ -121,7 +121,11 @@ class SlotStore {
                 .bind("version", item.version())
                 .map(row -> new BookingDtos.SlotResult(item.externalId(), "stored", row.get("id", UUID.class), null))
                 .one()
-                .switchIfEmpty(Mono.fromSupplier(() -> new BookingDtos.SlotResult(item.externalId(), "stale", null, null)))
+                // Not applied: an equal or newer version is stored; the answer still names the stored slot.
+                .switchIfEmpty(Mono.defer(() -> db.sql("select id from app.slots where external_id = :ext")
+                        .bind("ext", item.externalId())
+                        .map(row -> new BookingDtos.SlotResult(item.externalId(), "stale", row.get("id", UUID.class), null))
+                        .one()))
                 .onErrorResume(DataIntegrityViolationException.class, conflict -> Mono.just(rejected(item,
                         "capacity is below the number already booked; cancel appointments explicitly first")));
     }

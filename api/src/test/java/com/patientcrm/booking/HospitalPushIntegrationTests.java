@@ -68,6 +68,9 @@ class HospitalPushIntegrationTests extends IntegrationTest {
 
         Map<?, ?> replay = hospital.slots(List.of(good));
         assertThat(replay.get("stale")).isEqualTo(1);
+        // A stale item still names the stored slot.
+        assertThat(((Map<?, ?>) ((List<?>) replay.get("items")).get(0)).get("id"))
+                .isEqualTo(((Map<?, ?>) ((List<?>) result.get("items")).get(0)).get("id"));
     }
 
     @Test
