@@ -3,11 +3,13 @@
 # Starts the service (embedded PostgreSQL, fake WeChat), seeds slots and patients through the API, drives
 # concurrent bookings and slot searches over HTTP with real tokens, checks for double bookings, then runs pgbench
 # with the same SQL on the same database and prints the service/PostgreSQL ratio.
-# Knobs: CONCURRENCY (64), DURATION seconds per phase (20), PATIENTS (3000).
+# Knobs: CONCURRENCY (64), DURATION seconds per phase (20), WARMUP seconds before each phase, not measured (10),
+# PATIENTS (3000).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 CONCURRENCY=${CONCURRENCY:-64}
 DURATION=${DURATION:-20}
+WARMUP=${WARMUP:-10}
 PATIENTS=${PATIENTS:-3000}
 PORT=${BENCH_PORT:-18080}
 PGPORT=${BENCH_PG_PORT:-55432}
@@ -32,8 +34,8 @@ trap 'kill $APP $WM 2>/dev/null; wait $APP 2>/dev/null; rm -rf "$DATA"' EXIT
 for _ in $(seq 1 90); do curl -sf "http://127.0.0.1:$PORT/actuator/health/readiness" >/dev/null && break; sleep 1; done
 
 {
-  echo "# Booking benchmark $(date -u +%FT%TZ) on $(nproc) cores; concurrency $CONCURRENCY, $DURATION s per phase"
-  java bench/booking/Bench.java "http://127.0.0.1:$PORT" his-dev bench-secret "$PATIENTS" "$CONCURRENCY" "$DURATION" "$DATA/slots.txt"
+  echo "# Booking benchmark $(date -u +%FT%TZ) on $(nproc) cores; concurrency $CONCURRENCY, $DURATION s per phase after $WARMUP s of warm-up"
+  java bench/booking/Bench.java "http://127.0.0.1:$PORT" his-dev bench-secret "$PATIENTS" "$CONCURRENCY" "$DURATION" "$DATA/slots.txt" "$WARMUP"
   echo "invariants after the HTTP run:"
   echo "  slots booked beyond capacity: $($PSQL -c "select count(*) from app.slots where booked > capacity")"
   echo "  slots whose booked count differs from their live appointments: $($PSQL -c "select count(*) from app.slots s where s.booked <> (select count(*) from app.appointments a where a.slot_id = s.id and a.status in ('BOOKED','CHECKED_IN'))")"
