@@ -81,6 +81,8 @@ class Waitlist {
                 .as(tx::transactional);
     }
 
+    private record DayState(String zone, boolean active, boolean hasFree, int horizonDays) {}
+
     /** The doctor exists, the day is bookable (not past, inside the horizon) and has no free place. */
     private Mono<Void> day(UUID doctorId, LocalDate date) {
         return db.sql("select dep.time_zone, d.active and dep.active as active, "
@@ -90,17 +92,20 @@ class Waitlist {
                         + "dep.booking_horizon_days from app.doctors d join app.departments dep on dep.id = d.department_id "
                         + "where d.id = :doctor")
                 .bind("doctor", doctorId).bind("day", date)
-                .map(row -> row).one()
+                // A row is readable only inside map: take the values out there.
+                .map(row -> new DayState(row.get("time_zone", String.class), row.get("active", Boolean.class),
+                        row.get("has_free", Boolean.class), row.get("booking_horizon_days", Integer.class)))
+                .one()
                 .switchIfEmpty(Mono.error(() -> Problems.notFound("doctor")))
-                .flatMap(row -> {
-                    LocalDate today = LocalDate.now(clock.withZone(ZoneId.of(row.get("time_zone", String.class))));
-                    if (!row.get("active", Boolean.class)) {
+                .flatMap(state -> {
+                    LocalDate today = LocalDate.now(clock.withZone(ZoneId.of(state.zone())));
+                    if (!state.active()) {
                         return Mono.error(Problems.notFound("doctor"));
                     }
-                    if (date.isBefore(today) || !date.isBefore(today.plusDays(row.get("booking_horizon_days", Integer.class)))) {
+                    if (date.isBefore(today) || !date.isBefore(today.plusDays(state.horizonDays()))) {
                         return Mono.error(Problems.invalidField("date", "must be a day open for booking"));
                     }
-                    return row.get("has_free", Boolean.class) ? Mono.error(Problems.of(org.springframework.http.HttpStatus.CONFLICT,
+                    return state.hasFree() ? Mono.error(Problems.of(org.springframework.http.HttpStatus.CONFLICT,
                             "places-available", "Places available", "This day still has free places: book one instead."))
                             : Mono.empty();
                 });
