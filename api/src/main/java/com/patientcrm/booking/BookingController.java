@@ -18,6 +18,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import com.patientcrm.privacy.AuditLog;
 import reactor.core.publisher.Mono;
 
 /** Patients browse departments, doctors and slots, and book and cancel appointments. */
@@ -27,8 +28,10 @@ class BookingController {
     private final Catalog catalog;
     private final SlotStore slots;
     private final Bookings bookings;
+    private final AuditLog audit;
 
-    BookingController(Catalog catalog, SlotStore slots, Bookings bookings) {
+    BookingController(Catalog catalog, SlotStore slots, Bookings bookings, AuditLog audit) {
+        this.audit = audit;
         this.catalog = catalog;
         this.slots = slots;
         this.bookings = bookings;
@@ -70,12 +73,17 @@ class BookingController {
     Mono<ResponseEntity<List<BookingDtos.Appointment>>> appointments(
             @AuthenticationPrincipal Jwt jwt,
             @RequestParam(defaultValue = "upcoming") @Pattern(regexp = "upcoming|past") String status) {
-        return bookings.list(account(jwt), status.equals("upcoming")).collectList().map(BookingController::private_);
+        return bookings.list(account(jwt), status.equals("upcoming")).collectList()
+                .flatMap(list -> audit.readAll("appointment", list.stream().map(BookingDtos.Appointment::patientId).toList())
+                        .thenReturn(list))
+                .map(BookingController::private_);
     }
 
     @GetMapping("/api/v1/appointments/{id}")
     Mono<ResponseEntity<BookingDtos.Appointment>> appointment(@AuthenticationPrincipal Jwt jwt, @PathVariable UUID id) {
-        return bookings.get(account(jwt), id).map(BookingController::private_);
+        return bookings.get(account(jwt), id)
+                .flatMap(found -> audit.read("appointment", found.patientId(), found.id().toString()).thenReturn(found))
+                .map(BookingController::private_);
     }
 
     @PostMapping("/api/v1/appointments/{id}/cancel")

@@ -11,6 +11,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import com.patientcrm.privacy.AuditLog;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Resource;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -31,8 +32,10 @@ class FhirSearch {
     private static final int MAX_COUNT = 1000;
 
     private final DatabaseClient db;
+    private final AuditLog audit;
 
-    FhirSearch(DatabaseClient db) {
+    FhirSearch(DatabaseClient db, AuditLog audit) {
+        this.audit = audit;
         this.db = db;
     }
 
@@ -118,7 +121,24 @@ class FhirSearch {
                                 row.get("ends_at", OffsetDateTime.class), ZoneId.of(row.get("time_zone", String.class)),
                                 row.get("created_at", OffsetDateTime.class), row.get("updated_at", OffsetDateTime.class))))
                 .all().collectList()
-                .map(rows -> searchset(page(rows, count), self, "Appointment"));
+                .map(rows -> searchset(page(rows, count), self, "Appointment"))
+                .flatMap(bundle -> audit.readAll("appointment", patientsIn(bundle)).thenReturn(bundle));
+    }
+
+    /** The patients whose appointments a searchset carries: each gets an audit row for the read. */
+    private static List<UUID> patientsIn(Bundle bundle) {
+        List<UUID> patients = new ArrayList<>();
+        for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
+            if (entry.getResource() instanceof org.hl7.fhir.r4.model.Appointment appointment) {
+                for (var participant : appointment.getParticipant()) {
+                    String reference = participant.getActor().getReference();
+                    if (reference != null && reference.startsWith("Patient/")) {
+                        patients.add(UUID.fromString(reference.substring("Patient/".length())));
+                    }
+                }
+            }
+        }
+        return patients;
     }
 
     private record Bound(String operator, Object at) {}

@@ -22,8 +22,10 @@ import reactor.core.publisher.Mono;
 class HospitalAppointmentsController {
 
     private final HospitalAppointments appointments;
+    private final com.patientcrm.privacy.AuditLog audit;
 
-    HospitalAppointmentsController(HospitalAppointments appointments) {
+    HospitalAppointmentsController(HospitalAppointments appointments, com.patientcrm.privacy.AuditLog audit) {
+        this.audit = audit;
         this.appointments = appointments;
     }
 
@@ -38,7 +40,8 @@ class HospitalAppointmentsController {
             @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) OffsetDateTime updatedSince,
             @RequestParam(required = false) @Size(max = 200) String cursor,
             @RequestParam(defaultValue = "100") @Min(1) @Max(1000) int limit) {
-        return appointments.changes(updatedSince, cursor, limit);
+        return appointments.changes(updatedSince, cursor, limit).flatMap(changes -> audit.readAll("appointment",
+                changes.items().stream().map(BookingDtos.AppointmentChange::patientId).toList()).thenReturn(changes));
     }
 
     /** 停诊: the doctor's session that day (or the part between from and to) is stopped by the hospital. */

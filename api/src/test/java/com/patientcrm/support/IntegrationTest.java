@@ -123,6 +123,12 @@ public abstract class IntegrationTest {
                 .expectBody(Map.class).returnResult().getResponseBody().get("access_token");
     }
 
+    /** A hospital-issued staff token (through the fake OIDC issuer) with exactly these roles. */
+    protected static String staffToken(String subject, String... roles) {
+        return ExternalFakes.hospitalIdp().issueToken(ExternalFakes.HOSPITAL_ISSUER_ID, subject, STAFF_AUDIENCE,
+                Map.of("roles", java.util.List.of(roles)), 300).serialize();
+    }
+
     protected String clientToken() {
         return (String) http.post().uri("/oauth2/token")
                 .headers(h -> h.setBasicAuth(CLIENT_ID, CLIENT_SECRET))

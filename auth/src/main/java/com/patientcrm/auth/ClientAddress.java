@@ -7,12 +7,12 @@ import org.springframework.web.server.ServerWebExchange;
  * The caller's IP address. Behind a trusted proxy, Spring's forwarded-header support (enabled by
  * {@code TRUST_FORWARDED_HEADERS}) has already replaced the remote address with the client's.
  */
-final class ClientAddress {
+public final class ClientAddress {
 
     private ClientAddress() {
     }
 
-    static String of(ServerWebExchange exchange) {
+    public static String of(ServerWebExchange exchange) {
         InetSocketAddress remote = exchange.getRequest().getRemoteAddress();
         if (remote == null) {
             return "unknown";

@@ -12,6 +12,8 @@ import org.springframework.security.web.server.authentication.ServerAuthenticati
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
 import reactor.core.publisher.Mono;
+import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
+import org.springframework.web.server.WebFilter;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
 import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
 
@@ -46,6 +48,7 @@ class SecurityConfiguration {
                         .pathMatchers(PUBLIC).permitAll()
                         .pathMatchers(HttpMethod.OPTIONS).permitAll()
                         .pathMatchers("/api/v1/**").hasRole("PATIENT")
+                        .pathMatchers("/staff/v1/audit/**", "/staff/v1/consent-documents/**").hasRole("ADMIN")
                         .pathMatchers("/staff/v1/**").hasRole("STAFF")
                         .pathMatchers("/integration/v1/departments/**", "/integration/v1/doctors/**",
                                 "/integration/v1/slots/**").hasAuthority("SCOPE_slots:write")
@@ -63,10 +66,21 @@ class SecurityConfiguration {
                         .authenticationManagerResolver(TokenValidation.resolver(properties, keys))
                         .authenticationEntryPoint(ProblemResponses.entryPoint())
                         .accessDeniedHandler(ProblemResponses.accessDenied()))
+                .addFilterAfter(rememberActor(), SecurityWebFiltersOrder.AUTHENTICATION)
                 .exceptionHandling(handling -> handling
                         .authenticationEntryPoint(ProblemResponses.entryPoint())
                         .accessDeniedHandler(ProblemResponses.accessDenied()))
                 .build();
+    }
+
+    /**
+     * Leaves the authenticated actor on the exchange, so that filters outside the security chain (the audit of
+     * denials) know who was refused.
+     */
+    private static WebFilter rememberActor() {
+        return (exchange, chain) -> Actor.current()
+                .doOnNext(actor -> exchange.getAttributes().put(Actor.ATTRIBUTE, actor))
+                .then(chain.filter(exchange));
     }
 
     /**

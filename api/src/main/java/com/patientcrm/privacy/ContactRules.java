@@ -1,0 +1,96 @@
+package com.patientcrm.privacy;
+
+import com.patientcrm.notifications.Category;
+import com.patientcrm.notifications.Channel;
+import com.patientcrm.notifications.ContactDecision;
+import com.patientcrm.notifications.ContactPolicy;
+import com.patientcrm.notifications.ContactPreferences;
+import com.patientcrm.notifications.Preferences;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+
+/**
+ * The one place that decides whether a patient may be contacted, in this order:
+ * <ol>
+ * <li>Critical categories (a changed or cancelled appointment) always go out, at any hour: the patient needs them
+ * to keep the appointment they contracted for (PIPL Art. 13(2)), and they cannot be muted.</li>
+ * <li>Anything else needs the required documents accepted in their current version; a withdrawal stops it at once.</li>
+ * <li>Marketing additionally needs a granted, current marketing consent.</li>
+ * <li>The patient's opt-in for the category on that channel.</li>
+ * <li>Quiet hours defer push channels (WeChat, app push) to the window's end; the in-app inbox is silent and is not held.</li>
+ * </ol>
+ * Messages about a family member are governed by the account holder who acts for them: their consent, their
+ * preferences, their quiet hours.
+ */
+@Component
+class ContactRules implements ContactPolicy {
+
+    private final DatabaseClient db;
+    private final ConsentLedger ledger;
+    private final ConsentCatalog catalog;
+    private final Preferences preferences;
+
+    ContactRules(DatabaseClient db, ConsentLedger ledger, ConsentCatalog catalog, Preferences preferences) {
+        this.db = db;
+        this.ledger = ledger;
+        this.catalog = catalog;
+        this.preferences = preferences;
+    }
+
+    @Override
+    public Mono<ContactDecision> mayContact(UUID patientId, Category category, Channel channel, Instant at) {
+        if (category.critical()) {
+            return Mono.just(ContactDecision.allow());
+        }
+        return holder(patientId).flatMap(holder -> catalog.current(at).flatMap(current -> {
+            List<ConsentCatalog.Row> required = current.stream().filter(ConsentCatalog.Row::required).toList();
+            Optional<ConsentCatalog.Row> marketing = current.stream().filter(r -> r.kind().equals("marketing")).findFirst();
+            UUID[] documents = current.stream().map(ConsentCatalog.Row::documentId).toArray(UUID[]::new);
+            return ledger.latest(":owner", holder, documents).zipWith(preferences.effective(holder))
+                    .map(both -> decide(category, channel, at, required, marketing, both.getT1(), both.getT2()));
+        })).defaultIfEmpty(ContactDecision.deny("no-patient"));
+    }
+
+    private static ContactDecision decide(Category category, Channel channel, Instant at,
+                                          List<ConsentCatalog.Row> required, Optional<ConsentCatalog.Row> marketing,
+                                          Map<UUID, ConsentLedger.Latest> latest, ContactPreferences settings) {
+        for (ConsentCatalog.Row row : required) {
+            if (!accepted(row, latest)) {
+                return ContactDecision.deny("no-consent");
+            }
+        }
+        if (category == Category.MARKETING && (marketing.isEmpty() || !accepted(marketing.get(), latest))) {
+            return ContactDecision.deny("no-marketing-consent");
+        }
+        if (!settings.optedIn(category, channel)) {
+            return ContactDecision.deny("opted-out");
+        }
+        if (channel != Channel.IN_APP) {
+            Optional<Instant> until = settings.quietHours().deferUntil(at);
+            if (until.isPresent()) {
+                return ContactDecision.defer(until.get(), "quiet-hours");
+            }
+        }
+        return ContactDecision.allow();
+    }
+
+    private static boolean accepted(ConsentCatalog.Row row, Map<UUID, ConsentLedger.Latest> latest) {
+        ConsentLedger.Latest decision = latest.get(row.documentId());
+        return decision != null && decision.granted() && decision.version() == row.version();
+    }
+
+    /** The account holder whose wishes govern this patient: the patient, if they have an account, else who acts for them. */
+    private Mono<UUID> holder(UUID patientId) {
+        return db.sql("select " + ConsentLedger.ACTING_HOLDER.replace(":owner", ":patient") + " as holder")
+                .bind("patient", patientId)
+                .map(row -> Optional.ofNullable(row.get("holder", UUID.class)))
+                .one()
+                .flatMap(Mono::justOrEmpty);
+    }
+}
