@@ -50,6 +50,16 @@ public class Patients {
                 store.members(self).map(member -> member.patient().id())));
     }
 
+    /** The account's own profile and its family members, decrypted, for the patient's data export. */
+    public Mono<java.util.Map<String, Object>> export(UUID accountId) {
+        return profile(accountId).zipWith(familyMembers(accountId).collectList(), (self, members) -> {
+            java.util.Map<String, Object> export = new java.util.LinkedHashMap<>();
+            export.put("profile", self);
+            export.put("familyMembers", members);
+            return export;
+        });
+    }
+
     Mono<PatientDtos.Profile> profile(UUID accountId) {
         return store.findSelf(accountId).map(Patients::profile)
                 .switchIfEmpty(Mono.error(() -> Problems.notFound("patient")));

@@ -74,4 +74,29 @@ public class Outbox {
                 .bind("topic", topic)
                 .fetch().rowsUpdated();
     }
+
+    /**
+     * Every message kept about these patients, newest first, for their data export: topic, status, times and
+     * payload (no claim or lease details).
+     */
+    public reactor.core.publisher.Flux<java.util.Map<String, Object>> history(java.util.Collection<UUID> patientIds) {
+        return db.sql("select id, topic, status, patient_id, payload::text as payload, due_at, attempts, created_at, "
+                        + "updated_at from notifications.outbox where patient_id = any(cast(:patients as uuid[])) "
+                        + "order by created_at desc")
+                .bind("patients", patientIds.toArray(UUID[]::new))
+                .map(row -> {
+                    java.util.Map<String, Object> message = new java.util.LinkedHashMap<>();
+                    message.put("id", row.get("id", UUID.class));
+                    message.put("topic", row.get("topic", String.class));
+                    message.put("status", row.get("status", String.class));
+                    message.put("patientId", row.get("patient_id", UUID.class));
+                    message.put("payload", json.readTree(row.get("payload", String.class)));
+                    message.put("dueAt", row.get("due_at", java.time.OffsetDateTime.class));
+                    message.put("attempts", row.get("attempts", Integer.class));
+                    message.put("createdAt", row.get("created_at", java.time.OffsetDateTime.class));
+                    message.put("updatedAt", row.get("updated_at", java.time.OffsetDateTime.class));
+                    return message;
+                })
+                .all();
+    }
 }

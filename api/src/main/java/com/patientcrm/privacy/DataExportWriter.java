@@ -1,0 +1,104 @@
+package com.patientcrm.privacy;
+
+import com.patientcrm.notifications.Outbox;
+import com.patientcrm.notifications.OutboxEntry;
+import com.patientcrm.notifications.OutboxHandler;
+import com.patientcrm.notifications.Outcome;
+import com.patientcrm.notifications.Preferences;
+import com.patientcrm.patients.Patients;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Writes a requested export: the account's profile and family members, their appointments with every status
+ * change, waitlist entries, the consent ledger, contact preferences, every notification message kept about them,
+ * and who accessed their data. Records appear as stored (column names), minus internal keys and hashes.
+ */
+@Component
+class DataExportWriter implements OutboxHandler {
+
+    private final DatabaseClient db;
+    private final Patients patients;
+    private final Preferences preferences;
+    private final Outbox outbox;
+    private final JsonMapper json;
+    private final Duration lifetime;
+
+    DataExportWriter(DatabaseClient db, Patients patients, Preferences preferences, Outbox outbox, JsonMapper json,
+                     @Value("${crm.privacy.export-lifetime:PT24H}") Duration lifetime) {
+        this.db = db;
+        this.patients = patients;
+        this.preferences = preferences;
+        this.outbox = outbox;
+        this.json = json;
+        this.lifetime = lifetime;
+    }
+
+    @Override
+    public Set<String> topics() {
+        return Set.of(DataExports.TOPIC);
+    }
+
+    @Override
+    public Mono<Outcome> handle(OutboxEntry entry) {
+        return db.sql("select account_id from app.data_exports where id = :id and status = 'PENDING'")
+                .bind("id", entry.subjectId()).map(row -> row.get("account_id", UUID.class)).one()
+                .flatMap(account -> contents(account).flatMap(content -> db.sql("update app.data_exports set "
+                                + "status = 'READY', content = :content, size_bytes = :size, ready_at = now(), "
+                                + "expires_at = now() + cast(:lifetime as interval) where id = :id and status = 'PENDING'")
+                        .bind("content", content).bind("size", content.length())
+                        .bind("lifetime", lifetime.toSeconds() + " seconds").bind("id", entry.subjectId())
+                        .then()))
+                .thenReturn(Outcome.done());
+    }
+
+    private Mono<String> contents(UUID account) {
+        return patients.selfId(account).flatMap(self -> patients.actsFor(account).collectList().flatMap(ids -> {
+            UUID[] all = ids.toArray(UUID[]::new);
+            return Mono.zip(patients.export(account),
+                    rows("select coalesce(jsonb_agg(to_jsonb(a) - 'person_key' order by a.starts_at), '[]') from "
+                            + "app.appointments a where a.patient_id = any(cast(:ids as uuid[]))", all),
+                    rows("select coalesce(jsonb_agg(to_jsonb(h) order by h.id), '[]') from "
+                            + "app.appointment_status_history h join app.appointments a on a.id = h.appointment_id "
+                            + "where a.patient_id = any(cast(:ids as uuid[]))", all),
+                    rows("select coalesce(jsonb_agg(to_jsonb(w) - 'person_key' order by w.created_at), '[]') from "
+                            + "app.waitlist_entries w where w.patient_id = any(cast(:ids as uuid[]))", all),
+                    rows("select coalesce(jsonb_agg(to_jsonb(r) order by r.id), '[]') from app.consent_records r "
+                            + "where r.patient_id = any(cast(:ids as uuid[]))", all),
+                    preferences.effective(self),
+                    outbox.history(ids).collectList(),
+                    rows("select coalesce(jsonb_agg(to_jsonb(e) order by e.id), '[]') from app.audit_events e "
+                            + "where e.patient_id = any(cast(:ids as uuid[]))", all))
+                    .map(parts -> {
+                        Map<String, Object> export = new LinkedHashMap<>();
+                        export.put("generatedAt", OffsetDateTime.now(ZoneOffset.UTC));
+                        export.put("patientIds", ids);
+                        export.putAll(parts.getT1());
+                        export.put("appointments", parts.getT2());
+                        export.put("appointmentStatusHistory", parts.getT3());
+                        export.put("waitlistEntries", parts.getT4());
+                        export.put("consents", parts.getT5());
+                        export.put("preferences", parts.getT6());
+                        export.put("notifications", parts.getT7());
+                        export.put("accessLog", parts.getT8());
+                        return json.writeValueAsString(export);
+                    });
+        }));
+    }
+
+    private Mono<Object> rows(String sql, UUID[] ids) {
+        return db.sql("select (" + sql + ")::text as doc").bind("ids", ids)
+                .map(row -> (Object) json.readTree(row.get("doc", String.class))).one();
+    }
+}
