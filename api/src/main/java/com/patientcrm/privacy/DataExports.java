@@ -46,10 +46,14 @@ class DataExports {
     record Status(UUID id, String status, OffsetDateTime requestedAt, OffsetDateTime readyAt, OffsetDateTime expiresAt,
                   String downloadUrl) {}
 
-    /** Starts an export, or answers the one still being written (asking twice does not make two). */
+    /**
+     * Starts an export, or answers the one still being written (asking twice does not make two). A pending export
+     * older than ten minutes is taken as stuck (its writer keeps failing), and a new one is started beside it.
+     */
     Mono<Status> request(UUID accountId) {
         return patients.selfId(accountId).flatMap(self -> db.sql(SELECT + "where account_id = :account and status = "
-                                + "'PENDING' order by requested_at desc limit 1")
+                                + "'PENDING' and requested_at > now() - interval '10 minutes' "
+                                + "order by requested_at desc limit 1")
                         .bind("account", accountId).map(DataExports::status).one()
                         .switchIfEmpty(Mono.defer(() -> start(accountId, self))))
                 .as(tx::transactional);
