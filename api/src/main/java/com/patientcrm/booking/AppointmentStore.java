@@ -138,14 +138,38 @@ class AppointmentStore {
     }
 
     /** Cancels a booked appointment before the cut-off and gives its place back; empty when the cut-off has passed. */
-    Mono<Released> cancel(UUID appointmentId, Duration cutoff, UUID accountId) {
+    Mono<Released> cancel(UUID appointmentId, Duration cutoff, String actorKind, String actorId) {
         return db.sql("update app.appointments set status = 'CANCELLED', updated_at = now() where id = :id "
                         + "and status = 'BOOKED' and starts_at > now() + make_interval(secs => :cutoff) returning slot_id, patient_id")
                 .bind("id", appointmentId).bind("cutoff", (double) cutoff.toSeconds())
                 .map(row -> Map.entry(row.get("slot_id", UUID.class), row.get("patient_id", UUID.class))).one()
                 .flatMap(cancelled -> release(cancelled.getKey(), cancelled.getValue())
-                        .flatMap(released -> history(appointmentId, "CANCELLED", "patient", accountId.toString())
+                        .flatMap(released -> history(appointmentId, "CANCELLED", actorKind, actorId)
                                 .thenReturn(released)));
+    }
+
+    /** The patients' appointments still to come, locked for the erasure that cancels them. */
+    Flux<UUID> upcomingBooked(UUID[] patientIds) {
+        return db.sql("select id from app.appointments where patient_id = any(cast(:patients as uuid[])) "
+                        + "and status = 'BOOKED' and starts_at > now() order by starts_at for update")
+                .bind("patients", patientIds).map(row -> row.get("id", UUID.class)).all();
+    }
+
+    /**
+     * Replaces the person key (the keyed hash of a national ID number) on the patients' appointments and waitlist
+     * entries with one derived from the record id, so that nothing left behind leads back to the ID number.
+     */
+    Mono<Void> forgetPersonKeys(UUID[] patientIds) {
+        String key = "convert_to('erased:' || patient_id::text, 'UTF8')";
+        return db.sql("update app.appointments set person_key = " + key + " where patient_id = any(cast(:patients as uuid[]))")
+                .bind("patients", patientIds).then()
+                .then(db.sql("update app.waitlist_entries set person_key = " + key
+                                + " where patient_id = any(cast(:patients as uuid[]))")
+                        .bind("patients", patientIds).then());
+    }
+
+    Mono<Void> forgetKeys(UUID accountId) {
+        return db.sql("delete from app.idempotency_keys where account_id = :account").bind("account", accountId).then();
     }
 
     /** Gives one place of the slot back; answers what was released (for events and the waitlist). */

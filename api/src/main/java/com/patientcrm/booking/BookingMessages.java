@@ -84,9 +84,10 @@ class BookingMessages {
                 null, appointmentId, Map.of("appointmentId", appointmentId.toString(), "status", status), clock.instant()));
     }
 
-    Mono<Void> cancelled(UUID appointmentId, AppointmentStore.Released released) {
+    /** Cancelled by the patient ({@code patient}) or on their behalf when their data was erased ({@code patient_erasure}). */
+    Mono<Void> cancelled(UUID appointmentId, AppointmentStore.Released released, String cancelledBy) {
         Map<String, Object> data = event(appointmentId, released.patientId(), "CANCELLED", released.slot());
-        data.put("cancelledBy", "patient");
+        data.put("cancelledBy", cancelledBy);
         return outbox.cancelPending(appointmentId, REMINDER)
                 .then(webhooks.publish(Webhooks.APPOINTMENT_CANCELLED, "appointment.cancelled:" + appointmentId,
                         appointmentId, data));

@@ -100,14 +100,41 @@ public class Bookings {
                     if (!"BOOKED".equals(appointment.status())) {
                         return Mono.error(BookingProblems.notCancellable("Only a booked appointment can be cancelled."));
                     }
-                    return store.cancel(appointmentId, properties.cancelCutoff(), accountId)
+                    return store.cancel(appointmentId, properties.cancelCutoff(), "patient", accountId.toString())
                             .switchIfEmpty(Mono.error(() -> BookingProblems.notCancellable("It is too close to the "
                                     + "appointment to cancel online; please contact the hospital.")))
-                            .flatMap(released -> messages.cancelled(appointmentId, released)
+                            .flatMap(released -> messages.cancelled(appointmentId, released, "patient")
                                     .then(waitlist.offer(released.doctorId(), released.day()))
                                     .then(store.find(appointmentId)));
                 })
                 .as(tx::transactional));
+    }
+
+    /** What an erasure did to the patients' bookings. */
+    record Withdrawn(long appointmentsCancelled, long waitlistEntriesClosed) {}
+
+    /**
+     * The booking side of an erasure, inside its transaction: every appointment still to come is cancelled
+     * (whatever the cut-off; the hospital hears of it by webhook and the place goes to the waitlist), open waitlist
+     * entries are closed, and the person keys and idempotency records that could lead back to the person go.
+     * Past appointments stay: the hospital must keep its records of visits.
+     */
+    Mono<Withdrawn> withdrawForErasure(UUID accountId, java.util.List<UUID> patientIds) {
+        UUID[] ids = patientIds.toArray(UUID[]::new);
+        // The waitlist first, so that a place the cancellations free is never offered to the person being erased.
+        Mono<Long> cancelled = store.upcomingBooked(ids).collectList()
+                .flatMapMany(Flux::fromIterable)
+                .concatMap(id -> store.cancel(id, java.time.Duration.ZERO, "system", "erasure")
+                        .flatMap(released -> messages.cancelled(id, released, "patient_erasure")
+                                .then(waitlist.offer(released.doctorId(), released.day()))
+                                .thenReturn(id)))
+                .count();
+        return waitlist.closeAll(ids)
+                .flatMap(closed -> cancelled
+                        .flatMap(count -> store.forgetPersonKeys(ids)
+                                .then(store.forgetKeys(accountId))
+                                .thenReturn(new Withdrawn(count, closed))))
+                .as(tx::transactional);
     }
 
     /**

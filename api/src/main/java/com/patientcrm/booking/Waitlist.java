@@ -141,6 +141,28 @@ class Waitlist {
                 .as(tx::transactional);
     }
 
+    /**
+     * Closes the patients' open entries (their data is being erased): each becomes LEFT, and a place held for one
+     * passes to the next person waiting. Answers how many were closed. Inside the caller's transaction.
+     */
+    Mono<Long> closeAll(UUID[] patientIds) {
+        return db.sql("select id, status, offered_slot_id, doctor_id, local_date from app.waitlist_entries "
+                        + "where patient_id = any(cast(:patients as uuid[])) and status in ('WAITING', 'OFFERED') "
+                        + "order by id for update")
+                .bind("patients", patientIds)
+                .map(row -> new Object[] {row.get("id", UUID.class), row.get("status", String.class),
+                        row.get("offered_slot_id", UUID.class), row.get("doctor_id", UUID.class),
+                        row.get("local_date", LocalDate.class)})
+                .all().collectList()
+                .flatMapMany(Flux::fromIterable)
+                .concatMap(open -> db.sql("update app.waitlist_entries set status = 'LEFT', updated_at = now() where id = :id")
+                        .bind("id", open[0]).then()
+                        .then("OFFERED".equals(open[1]) ? passOn((UUID) open[2], (UUID) open[3], (LocalDate) open[4])
+                                : Mono.empty())
+                        .thenReturn(1))
+                .count();
+    }
+
     /** Turns a held place into the appointment; the booking rules still apply. */
     Mono<BookingDtos.Appointment> claim(UUID accountId, UUID entryId) {
         return owned(accountId, entryId).flatMap(entry -> {

@@ -146,6 +146,29 @@ class PatientStore {
                                 .thenReturn(true));
     }
 
+    /**
+     * Erasure: unlinks the account's family members, then empties every personal column of its own record and of
+     * each member no other account still links to (those stay with the other account, only the link goes). The
+     * records themselves stay, detached from the account, because appointments and reports point at them.
+     * Answers the ids of the records it emptied.
+     */
+    Mono<java.util.List<UUID>> anonymise(UUID selfId) {
+        return db.sql("delete from app.family_links where owner_patient_id = :self returning member_id")
+                .bind("self", selfId)
+                .map(r -> r.get("member_id", UUID.class))
+                .all().collectList()
+                .flatMap(members -> db.sql("update app.patients p set name = null, gender = null, birth_date = null, "
+                                + "phone_enc = null, phone_hash = null, national_id_enc = null, national_id_hash = null, "
+                                + "address = null, emergency_contact_name = null, emergency_contact_phone_enc = null, "
+                                + "emergency_contact_relation = null, account_id = null, erased_at = now(), updated_at = now() "
+                                + "where p.id = :self or (p.id = any(cast(:members as uuid[])) and p.account_id is null "
+                                + "and not exists (select 1 from app.family_links l where l.member_id = p.id)) returning p.id")
+                        .bind("self", selfId)
+                        .bind("members", members.toArray(UUID[]::new))
+                        .map(r -> r.get("id", UUID.class))
+                        .all().collectList());
+    }
+
     private Row row(Readable r) {
         return new Row(r.get("id", UUID.class), r.get("name", String.class), r.get("gender", String.class),
                 r.get("birth_date", LocalDate.class), crypto.decrypt(r.get("phone_enc", byte[].class)),

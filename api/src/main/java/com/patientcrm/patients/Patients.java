@@ -60,6 +60,14 @@ public class Patients {
         });
     }
 
+    /**
+     * Erases the account's patients (see {@link PatientStore#anonymise}); answers the ids of the records emptied,
+     * none for an account without a patient of its own. Call it inside the erasure's transaction.
+     */
+    public Mono<java.util.List<UUID>> erase(UUID accountId) {
+        return store.selfId(accountId).flatMap(store::anonymise).defaultIfEmpty(java.util.List.of());
+    }
+
     Mono<PatientDtos.Profile> profile(UUID accountId) {
         return store.findSelf(accountId).map(Patients::profile)
                 .switchIfEmpty(Mono.error(() -> Problems.notFound("patient")));

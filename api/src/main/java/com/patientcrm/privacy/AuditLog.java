@@ -56,6 +56,38 @@ public class AuditLog {
                         .then()));
     }
 
+    /** The current caller changed what happens to a patient's data (asked for or cancelled an erasure). */
+    Mono<Void> acted(String resource, UUID patientId, String resourceId, String action) {
+        return Actor.current().flatMap(actor -> Mono.deferContextual(context ->
+                db.sql(INSERT + "values (:kind, :actor, :patient, :resource, :id, :action, 'allowed', :request)")
+                        .bind("kind", actor.kind())
+                        .bind("actor", Parameter.fromOrEmpty(actor.id(), String.class))
+                        .bind("patient", patientId)
+                        .bind("resource", resource)
+                        .bind("id", resourceId)
+                        .bind("action", action)
+                        .bind("request", Parameter.fromOrEmpty(RequestIds.of(context), String.class))
+                        .then()));
+    }
+
+    /**
+     * The system itself acted on these patients' data (a due erasure carried out): one row per patient, the actor
+     * being the job that acted.
+     */
+    Mono<Void> bySystem(String job, String resource, Collection<UUID> patientIds, String resourceId, String action) {
+        if (patientIds.isEmpty()) {
+            return Mono.empty();
+        }
+        return db.sql(INSERT + "select 'system', :actor, p, :resource, :id, :action, 'allowed', null "
+                        + "from unnest(cast(:patients as uuid[])) as p")
+                .bind("actor", job)
+                .bind("patients", patientIds.toArray(UUID[]::new))
+                .bind("resource", resource)
+                .bind("id", resourceId)
+                .bind("action", action)
+                .then();
+    }
+
     /** A refused request: who asked for what, and how it ended (denied or not found). */
     Mono<Void> refused(Actor actor, String requestId, String path, String method, String outcome) {
         return db.sql(INSERT + "values (:kind, :actor, null, :resource, null, :action, :outcome, :request)")

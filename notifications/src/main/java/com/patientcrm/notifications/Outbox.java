@@ -76,6 +76,18 @@ public class Outbox {
     }
 
     /**
+     * Withdraws every pending message addressed to these patients, whatever its topic (their data is being
+     * erased, so nothing may reach them any more); answers how many. Messages for others that merely mention the
+     * patient (a hospital webhook) have no patient and are left alone.
+     */
+    public Mono<Long> withdrawAllFor(java.util.Collection<UUID> patientIds) {
+        return db.sql("update notifications.outbox set status = 'cancelled', last_error = 'patient data erased', "
+                        + "updated_at = now() where patient_id = any(cast(:patients as uuid[])) and status = 'pending'")
+                .bind("patients", patientIds.toArray(UUID[]::new))
+                .fetch().rowsUpdated();
+    }
+
+    /**
      * Every message kept about these patients, newest first, for their data export: topic, status, times and
      * payload (no claim or lease details).
      */
