@@ -4,9 +4,11 @@ import com.patientcrm.notifications.Outbox;
 import com.patientcrm.notifications.OutboxMessage;
 import com.patientcrm.webhooks.Webhooks;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,9 +17,10 @@ import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
 /**
- * What a booking change promises, written to the outbox in the booking's own transaction: the patient's reminder
- * (the day before, at the same wall-clock time in the slot's zone) and the change event for the hospital's
- * systems. A cancellation withdraws the pending reminder in the same transaction.
+ * What a booking change promises, written to the outbox in the booking's own transaction: the patient's reminders
+ * ({@code crm.booking.reminders}, by default the day before at the same wall-clock time in the slot's zone, and 2 h
+ * before), the patient's change notice (booked, moved, cancelled) and the change event for the hospital's systems.
+ * A cancellation or a move withdraws the pending reminders in the same transaction.
  */
 @Component
 class BookingMessages {
@@ -31,42 +34,63 @@ class BookingMessages {
     private final Outbox outbox;
     private final Webhooks webhooks;
     private final Clock clock;
+    private final List<Duration> reminders;
 
-    BookingMessages(Outbox outbox, Webhooks webhooks, Clock clock) {
+    BookingMessages(Outbox outbox, Webhooks webhooks, Clock clock, BookingProperties properties) {
         this.outbox = outbox;
         this.webhooks = webhooks;
         this.clock = clock;
+        this.reminders = List.copyOf(properties.reminders());
     }
 
+    /** The confirmation, a reminder per configured offset still ahead, and the hospital's event. */
     Mono<Void> booked(UUID appointmentId, UUID patientId, AppointmentStore.BookableSlot slot) {
-        Instant now = clock.instant();
-        Instant dayBefore = reminderTime(slot.startsAt(), ZoneId.of(slot.timeZone()));
-        return outbox.enqueueAll(List.of(
-                new OutboxMessage(REMINDER, REMINDER + ":" + appointmentId + ":" + slot.id() + ":day-before",
-                        patientId, appointmentId, Map.of("appointmentId", appointmentId.toString()),
-                        dayBefore.isAfter(now) ? dayBefore : now),
-                webhooks.event(Webhooks.APPOINTMENT_BOOKED, "appointment.booked:" + appointmentId, appointmentId,
-                        event(appointmentId, patientId, "BOOKED", slot.facts()))));
+        List<OutboxMessage> messages = new ArrayList<>(reminders(appointmentId, patientId, slot, slot.id().toString()));
+        messages.add(change(appointmentId, patientId, "booked", CHANGE + ":booked:" + appointmentId));
+        messages.add(webhooks.event(Webhooks.APPOINTMENT_BOOKED, "appointment.booked:" + appointmentId, appointmentId,
+                event(appointmentId, patientId, "BOOKED", slot.facts())));
+        return outbox.enqueueAll(messages);
     }
 
-    /** Moved to another slot: the old reminder is withdrawn and one for the new time written, in the same transaction. */
-    Mono<Void> rescheduled(UUID appointmentId, AppointmentStore.Released from, AppointmentStore.BookableSlot to) {
+    /**
+     * One reminder per configured offset whose time is still ahead; one already past is left out (the patient just
+     * booked and has the confirmation). {@code occasion} keeps the keys of a later move apart from these.
+     */
+    private List<OutboxMessage> reminders(UUID appointmentId, UUID patientId, AppointmentStore.BookableSlot slot,
+                                          String occasion) {
         Instant now = clock.instant();
+        List<OutboxMessage> messages = new ArrayList<>();
+        for (Duration offset : reminders) {
+            Instant due = reminderTime(slot.startsAt(), ZoneId.of(slot.timeZone()), offset);
+            if (due.isAfter(now)) {
+                messages.add(new OutboxMessage(REMINDER, REMINDER + ":" + appointmentId + ":" + occasion + ":" + offset,
+                        patientId, appointmentId, Map.of("appointmentId", appointmentId.toString(),
+                        "before", offset.toString()), due));
+            }
+        }
+        return messages;
+    }
+
+    /** A change the patient is told of (critical: no preference mutes it). */
+    private OutboxMessage change(UUID appointmentId, UUID patientId, String change, String dedupeKey) {
+        return new OutboxMessage(CHANGE, dedupeKey, patientId, appointmentId, Map.of("appointmentId",
+                appointmentId.toString(), "change", change, "critical", true), clock.instant());
+    }
+
+    /** Moved to another slot: the old reminders are withdrawn and new ones written, in the same transaction. */
+    Mono<Void> rescheduled(UUID appointmentId, AppointmentStore.Released from, AppointmentStore.BookableSlot to) {
         UUID move = UUID.randomUUID();
-        Instant dayBefore = reminderTime(to.startsAt(), ZoneId.of(to.timeZone()));
+        List<OutboxMessage> messages = new ArrayList<>(reminders(appointmentId, from.patientId(), to, "move:" + move));
+        messages.add(change(appointmentId, from.patientId(), "rescheduled", CHANGE + ":rescheduled:" + move));
         Map<String, Object> data = event(appointmentId, from.patientId(), "BOOKED", to.facts());
         data.put("previousSlotId", from.slot().id().toString());
         data.put("previousSlotExternalId", from.slot().externalId());
         data.put("previousStart", local(from.slot()));
-        return outbox.cancelPending(appointmentId, REMINDER)
-                // A move can return to an earlier slot, so each move's messages get their own key; retries of one move
-                // never reach here twice (the move is one transaction).
-                .then(outbox.enqueueAll(List.of(
-                        new OutboxMessage(REMINDER, REMINDER + ":" + appointmentId + ":move:" + move, from.patientId(),
-                                appointmentId, Map.of("appointmentId", appointmentId.toString()),
-                                dayBefore.isAfter(now) ? dayBefore : now),
-                        webhooks.event(Webhooks.APPOINTMENT_RESCHEDULED, "appointment.rescheduled:" + appointmentId
-                                + ":move:" + move, appointmentId, data))));
+        messages.add(webhooks.event(Webhooks.APPOINTMENT_RESCHEDULED, "appointment.rescheduled:" + appointmentId
+                + ":move:" + move, appointmentId, data));
+        // A move can return to an earlier slot, so each move's messages get their own key; retries of one move never
+        // reach here twice (the move is one transaction).
+        return outbox.cancelPending(appointmentId, REMINDER).then(outbox.enqueueAll(messages));
     }
 
     /** The hospital cancelled (a session was stopped): the patient must hear of it, whatever their preferences. */
@@ -88,9 +112,14 @@ class BookingMessages {
     Mono<Void> cancelled(UUID appointmentId, AppointmentStore.Released released, String cancelledBy) {
         Map<String, Object> data = event(appointmentId, released.patientId(), "CANCELLED", released.slot());
         data.put("cancelledBy", cancelledBy);
-        return outbox.cancelPending(appointmentId, REMINDER)
-                .then(webhooks.publish(Webhooks.APPOINTMENT_CANCELLED, "appointment.cancelled:" + appointmentId,
-                        appointmentId, data));
+        // The patient who cancelled is told it worked; after an erasure nobody is left to tell.
+        List<OutboxMessage> messages = new ArrayList<>();
+        if ("patient".equals(cancelledBy)) {
+            messages.add(change(appointmentId, released.patientId(), "cancelled", CHANGE + ":cancelled:" + appointmentId));
+        }
+        messages.add(webhooks.event(Webhooks.APPOINTMENT_CANCELLED, "appointment.cancelled:" + appointmentId,
+                appointmentId, data));
+        return outbox.cancelPending(appointmentId, REMINDER).then(outbox.enqueueAll(messages));
     }
 
     /**
@@ -119,8 +148,14 @@ class BookingMessages {
                 .format(java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME);
     }
 
-    /** The same local time one calendar day earlier in the slot's zone: 23 or 25 hours before across DST. */
-    static Instant reminderTime(OffsetDateTime start, ZoneId zone) {
-        return start.atZoneSameInstant(zone).minusDays(1).toInstant();
+    /**
+     * {@code before} the start; whole days are calendar days in the slot's zone (the same wall-clock time, so 23 or
+     * 25 hours across a DST change), anything else exact.
+     */
+    static Instant reminderTime(OffsetDateTime start, ZoneId zone, Duration before) {
+        if (!before.isZero() && before.toSeconds() % 86_400 == 0 && before.getNano() == 0) {
+            return start.atZoneSameInstant(zone).minusDays(before.toDays()).toInstant();
+        }
+        return start.toInstant().minus(before);
     }
 }

@@ -1,5 +1,6 @@
 package com.patientcrm.privacy;
 
+import com.patientcrm.notifications.NotificationRecords;
 import com.patientcrm.notifications.Outbox;
 import com.patientcrm.notifications.OutboxEntry;
 import com.patientcrm.notifications.OutboxHandler;
@@ -32,15 +33,18 @@ class DataExportWriter implements OutboxHandler {
     private final Patients patients;
     private final Preferences preferences;
     private final Outbox outbox;
+    private final NotificationRecords notifications;
     private final JsonMapper json;
     private final Duration lifetime;
 
-    DataExportWriter(DatabaseClient db, Patients patients, Preferences preferences, Outbox outbox, JsonMapper json,
+    DataExportWriter(DatabaseClient db, Patients patients, Preferences preferences, Outbox outbox,
+                     NotificationRecords notifications, JsonMapper json,
                      @Value("${crm.privacy.export-lifetime:PT24H}") Duration lifetime) {
         this.db = db;
         this.patients = patients;
         this.preferences = preferences;
         this.outbox = outbox;
+        this.notifications = notifications;
         this.json = json;
         this.lifetime = lifetime;
     }
@@ -77,7 +81,7 @@ class DataExportWriter implements OutboxHandler {
                     rows("select coalesce(jsonb_agg(to_jsonb(r) order by r.id), '[]') from app.consent_records r "
                             + "where r.patient_id = any(cast(:ids as uuid[]))", all),
                     preferences.effective(self),
-                    outbox.history(ids).collectList(),
+                    outbox.history(ids).collectList().zipWith(notifications.export(ids)),
                     rows("select coalesce(jsonb_agg(to_jsonb(e) order by e.id), '[]') from app.audit_events e "
                             + "where e.patient_id = any(cast(:ids as uuid[]))", all))
                     .map(parts -> {
@@ -90,7 +94,8 @@ class DataExportWriter implements OutboxHandler {
                         export.put("waitlistEntries", parts.getT4());
                         export.put("consents", parts.getT5());
                         export.put("preferences", parts.getT6());
-                        export.put("notifications", parts.getT7());
+                        export.put("notifications", parts.getT7().getT1());
+                        export.putAll(parts.getT7().getT2());
                         export.put("accessLog", parts.getT8());
                         return json.writeValueAsString(export);
                     });

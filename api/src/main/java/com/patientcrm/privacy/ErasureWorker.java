@@ -1,11 +1,10 @@
 package com.patientcrm.privacy;
 
 import com.patientcrm.auth.AccountErasure;
-import com.patientcrm.notifications.Outbox;
+import com.patientcrm.notifications.NotificationRecords;
 import com.patientcrm.notifications.OutboxEntry;
 import com.patientcrm.notifications.OutboxHandler;
 import com.patientcrm.notifications.Outcome;
-import com.patientcrm.notifications.Preferences;
 import com.patientcrm.patients.Patients;
 import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
@@ -31,7 +30,8 @@ import tools.jackson.databind.json.JsonMapper;
  *   <li>each {@link ErasureParticipant} erases or detaches what its module holds (booking: appointments still to
  *       come are cancelled, the hospital told by webhook with {@code cancelledBy: patient_erasure}; open waitlist
  *       entries close; person keys and idempotency records go);</li>
- *   <li>pending notifications to these patients are withdrawn and their contact preferences deleted;</li>
+ *   <li>pending notifications to these patients are withdrawn; their inbox, devices, WeChat credits and contact
+ *       preferences are deleted;</li>
  *   <li>the consent ledger keeps what was agreed and when, without the client IP and user agent;</li>
  *   <li>data exports are deleted;</li>
  *   <li>sign-in identities go, refresh tokens are revoked, and the account is marked erased;</li>
@@ -48,21 +48,18 @@ class ErasureWorker implements OutboxHandler {
     private final TransactionalOperator tx;
     private final Patients patients;
     private final List<ErasureParticipant> participants;
-    private final Outbox outbox;
-    private final Preferences preferences;
+    private final NotificationRecords notifications;
     private final AccountErasure accounts;
     private final AuditLog audit;
     private final JsonMapper json;
 
     ErasureWorker(DatabaseClient db, TransactionalOperator tx, Patients patients, List<ErasureParticipant> participants,
-                  Outbox outbox,
-                  Preferences preferences, AccountErasure accounts, AuditLog audit, JsonMapper json) {
+                  NotificationRecords notifications, AccountErasure accounts, AuditLog audit, JsonMapper json) {
         this.db = db;
         this.tx = tx;
         this.patients = patients;
         this.participants = participants;
-        this.outbox = outbox;
-        this.preferences = preferences;
+        this.notifications = notifications;
         this.accounts = accounts;
         this.audit = audit;
         this.json = json;
@@ -98,9 +95,8 @@ class ErasureWorker implements OutboxHandler {
             return Flux.fromIterable(participants)
                     .concatMap(participant -> participant.erase(accountId, ids))
                     .doOnNext(counts -> summary.putAll(counts))
-                    .then(outbox.withdrawAllFor(ids))
-                    .doOnNext(withdrawn -> summary.put("notificationsWithdrawn", withdrawn))
-                    .then(Flux.fromIterable(ids).concatMap(preferences::erase).then())
+                    .then(notifications.erase(ids))
+                    .doOnNext(counts -> summary.putAll(counts))
                     .then(forgetConsentDetails(ids))
                     .then(db.sql("delete from app.data_exports where account_id = :account")
                             .bind("account", accountId).fetch().rowsUpdated())

@@ -40,7 +40,8 @@ class BookingConcurrencyTests extends IntegrationTest {
         assertThat(statuses.stream().filter(s -> s == 409)).hasSize(195);
         assertThat(count("select booked as n from app.slots where id = :slot", slot)).isEqualTo(5);
         assertThat(count("select count(*)::int as n from app.appointments where slot_id = :slot", slot)).isEqualTo(5);
-        assertThat(count(REMINDERS, slot)).isEqualTo(5);
+        // Two reminders per appointment (the day before, and 2 h before).
+        assertThat(count(REMINDERS, slot)).isEqualTo(10);
     }
 
     private static final String REMINDERS = "select count(*)::int as n from notifications.outbox o "
@@ -62,7 +63,7 @@ class BookingConcurrencyTests extends IntegrationTest {
         assertThat(statuses.stream().filter(s -> s == 201)).hasSize(1);
         assertThat(count("select count(*)::int as n from app.appointments where slot_id = :slot", slot)).isEqualTo(1);
         assertThat(count("select booked as n from app.slots where id = :slot", slot)).isEqualTo(1);
-        assertThat(count(REMINDERS, slot)).isEqualTo(1);
+        assertThat(count(REMINDERS, slot)).isEqualTo(2);
     }
 
     private reactor.core.publisher.Mono<Integer> book(String token, String key, UUID slot) {

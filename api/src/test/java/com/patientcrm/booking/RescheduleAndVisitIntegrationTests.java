@@ -50,11 +50,15 @@ class RescheduleAndVisitIntegrationTests extends IntegrationTest {
         assertThat(booked(from)).isZero();
         assertThat(booked(to)).isEqualTo(1);
         List<String> reminders = db.sql("select status || '@' || due_at::text as r from notifications.outbox "
-                        + "where subject_id = :id and topic = 'appointment.reminder' order by created_at")
+                        + "where subject_id = :id and topic = 'appointment.reminder' order by created_at, due_at")
                 .bind("id", UUID.fromString(id)).map(r -> r.get("r", String.class)).all().collectList().block();
-        assertThat(reminders).hasSize(2);
-        assertThat(reminders.get(0)).startsWith("cancelled@");
-        assertThat(reminders.get(1)).startsWith("pending@");
+        // The two reminders of the old time were withdrawn; two for the new time wait.
+        assertThat(reminders).hasSize(4);
+        assertThat(reminders.subList(0, 2)).allMatch(r -> r.startsWith("cancelled@"));
+        assertThat(reminders.subList(2, 4)).allMatch(r -> r.startsWith("pending@"));
+        assertThat(db.sql("select count(*) as n from notifications.outbox where subject_id = :id "
+                        + "and topic = 'appointment.change' and payload ->> 'change' = 'rescheduled'")
+                .bind("id", UUID.fromString(id)).map(r -> r.get("n", Long.class)).one().block()).isEqualTo(1);
     }
 
     @Test
@@ -145,7 +149,7 @@ class RescheduleAndVisitIntegrationTests extends IntegrationTest {
         assertThat(status(c)).isEqualTo("BOOKED");
         assertThat(booked(morning)).isZero();
         Long critical = db.sql("select count(*) as n from notifications.outbox where topic = 'appointment.change' "
-                        + "and subject_id in (:a, :b) and (payload ->> 'critical')::boolean")
+                        + "and subject_id in (:a, :b) and payload ->> 'change' = 'cancelled_by_hospital'")
                 .bind("a", UUID.fromString(a)).bind("b", UUID.fromString(b)).map(r -> r.get("n", Long.class)).one().block();
         assertThat(critical).isEqualTo(2);
         http.get().uri("/api/v1/slots?doctorId=" + seeded.doctorId()).headers(h -> h.setBearerAuth(patientToken()))

@@ -17,6 +17,7 @@ public final class ExternalFakes {
     public static final String HOSPITAL_ISSUER_ID = "hospital";
 
     private static WireMockServer weChat;
+    private static WireMockServer fcm;
     private static MockOAuth2Server hospitalIdp;
     private static Path dataDir;
 
@@ -30,6 +31,16 @@ public final class ExternalFakes {
             Runtime.getRuntime().addShutdownHook(new Thread(weChat::stop));
         }
         return weChat;
+    }
+
+    /** A stand-in FCM v1 API (docker/fake-fcm): tokens starting with unregistered, invalid, unavailable fail so. */
+    public static synchronized WireMockServer fcm() {
+        if (fcm == null) {
+            fcm = new WireMockServer(options().dynamicPort().usingFilesUnderDirectory("../docker/fake-fcm"));
+            fcm.start();
+            Runtime.getRuntime().addShutdownHook(new Thread(fcm::stop));
+        }
+        return fcm;
     }
 
     public static synchronized MockOAuth2Server hospitalIdp() {

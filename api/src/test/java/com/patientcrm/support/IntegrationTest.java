@@ -52,6 +52,13 @@ public abstract class IntegrationTest {
         registry.add("crm.auth.wechat.appid", () -> ExternalFakes.WECHAT_APPID);
         registry.add("crm.auth.wechat.secret", () -> "wechat-test-secret");
         registry.add("crm.auth.wechat.api-base-url", () -> ExternalFakes.weChat().baseUrl());
+        registry.add("crm.notifications.wechat.appid", () -> ExternalFakes.WECHAT_APPID);
+        registry.add("crm.notifications.wechat.secret", () -> "wechat-test-secret");
+        registry.add("crm.notifications.wechat.api-base-url", () -> ExternalFakes.weChat().baseUrl());
+        registry.add("crm.notifications.wechat.templates.appointment_change.template-id", () -> "tmpl-change");
+        registry.add("crm.notifications.wechat.templates.appointment_reminder.template-id", () -> "tmpl-reminder");
+        registry.add("crm.notifications.fcm.project-id", () -> "test-project");
+        registry.add("crm.notifications.fcm.api-base-url", () -> ExternalFakes.fcm().baseUrl());
         registry.add("crm.auth.staff-oidc.issuer-uri",
                 () -> ExternalFakes.hospitalIdp().issuerUrl(ExternalFakes.HOSPITAL_ISSUER_ID).toString());
         registry.add("crm.auth.staff-oidc.audience", () -> STAFF_AUDIENCE);

@@ -33,10 +33,15 @@ class WeChatGateway {
             config.setAppid(settings.appid());
             config.setSecret(settings.secret());
             config.setApiHostUrl(settings.apiBaseUrl());
-            // Retries belong to our own policies, not to WxJava's sleeping retry loop.
-            config.setMaxRetryTimes(0);
+            // The stable token: the notifications module's own client (and other instances) fetching a token does
+            // not invalidate ours.
+            config.useStableAccessToken(true);
             WxMaServiceImpl service = new WxMaServiceImpl();
             service.setWxMaConfig(config);
+            // Retries belong to our own policies, not to WxJava's sleeping retry loop. The service reads its own
+            // fields, not the config's (which setMaxRetryTimes on the config would suggest).
+            service.setMaxRetryTimes(0);
+            service.setRetrySleepMillis(0);
             this.wx = service;
         } else {
             this.wx = null;

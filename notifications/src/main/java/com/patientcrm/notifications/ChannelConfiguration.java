@@ -1,0 +1,119 @@
+package com.patientcrm.notifications;
+
+import com.google.api.client.http.javanet.NetHttpTransport;
+import com.google.auth.oauth2.AccessToken;
+import com.google.auth.oauth2.GoogleCredentials;
+import com.google.firebase.FirebaseApp;
+import com.google.firebase.FirebaseOptions;
+import com.google.firebase.messaging.FirebaseMessaging;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Date;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Picks each channel's sender: the provider's SDK when its credentials are configured, else the logging stand-in
+ * (with a warning at start-up). Each real sender has its own circuit breaker: it opens when at least half of the
+ * last 20 calls (10 at least) failed for reasons that say the provider is in trouble, and lets a few calls through
+ * after {@value #OPEN_SECONDS} s to see whether it has recovered.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(NotificationProperties.class)
+class ChannelConfiguration {
+
+    static final int OPEN_SECONDS = 30;
+    private static final Duration OPEN_FOR = Duration.ofSeconds(OPEN_SECONDS);
+    private static final Logger log = LoggerFactory.getLogger(ChannelConfiguration.class);
+
+    @Bean
+    WeChatSender weChatSender(NotificationProperties properties, Clock clock) {
+        if (!properties.wechat().configured()) {
+            log.warn("WeChat subscribe messages are not configured (WECHAT_APPID, WECHAT_SECRET): they are logged, not sent");
+            return LoggingSenders.wechat();
+        }
+        return new WxJavaWeChatSender(properties.wechat(), breaker("wechat", WxJavaWeChatSender::troubled), OPEN_FOR, clock);
+    }
+
+    @Bean
+    FcmSender fcmSender(NotificationProperties properties, Clock clock) {
+        NotificationProperties.Fcm settings = properties.fcm();
+        if (!settings.configured()) {
+            log.warn("FCM is not configured (FCM_PROJECT_ID, FCM_CREDENTIALS_FILE): app pushes are logged, not sent");
+            return LoggingSenders.fcm();
+        }
+        int timeout = (int) settings.timeout().toMillis();
+        FirebaseOptions.Builder options = FirebaseOptions.builder()
+                .setProjectId(settings.projectId())
+                .setCredentials(credentials(settings))
+                .setConnectTimeout(timeout)
+                .setReadTimeout(timeout);
+        if (settings.apiBaseUrl() != null && !settings.apiBaseUrl().isBlank()) {
+            options.setHttpTransport(redirectedTo(URI.create(settings.apiBaseUrl())));
+        }
+        FirebaseApp app = FirebaseApp.initializeApp(options.build(), "patient-crm-" + UUID.randomUUID());
+        return new FirebaseFcmSender(app, FirebaseMessaging.getInstance(app), settings.timeout(),
+                breaker("fcm", FirebaseFcmSender::troubled), OPEN_FOR, clock);
+    }
+
+    private static GoogleCredentials credentials(NotificationProperties.Fcm settings) {
+        try {
+            if (settings.credentialsFile() != null && !settings.credentialsFile().isBlank()) {
+                try (InputStream in = Files.newInputStream(Path.of(settings.credentialsFile()))) {
+                    return GoogleCredentials.fromStream(in)
+                            .createScoped(List.of("https://www.googleapis.com/auth/firebase.messaging"));
+                }
+            }
+            if (settings.apiBaseUrl() != null && !settings.apiBaseUrl().isBlank()) {
+                // A stand-in FCM (tests, staging) takes any bearer token; no Google sign-in is attempted.
+                Date far = Date.from(java.time.Instant.now().plus(Duration.ofDays(3650)));
+                return new GoogleCredentials(new AccessToken("stand-in-fcm", far)) {
+                    @Override
+                    public AccessToken refreshAccessToken() {
+                        return new AccessToken("stand-in-fcm", far);
+                    }
+                };
+            }
+            return GoogleCredentials.getApplicationDefault()
+                    .createScoped(List.of("https://www.googleapis.com/auth/firebase.messaging"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the FCM service-account credentials", e);
+        }
+    }
+
+    /** Every FCM request goes to this host and port instead, with the same path (a stand-in FCM). */
+    private static NetHttpTransport redirectedTo(URI base) {
+        return new NetHttpTransport.Builder()
+                .setConnectionFactory(url -> (HttpURLConnection) new URL(base.getScheme(), base.getHost(), base.getPort(),
+                        url.getFile()).openConnection())
+                .build();
+    }
+
+    private static CircuitBreaker breaker(String name, Predicate<Throwable> troubled) {
+        return CircuitBreaker.of(name, CircuitBreakerConfig.custom()
+                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                .slidingWindowSize(20)
+                .minimumNumberOfCalls(10)
+                .failureRateThreshold(50)
+                .waitDurationInOpenState(OPEN_FOR)
+                .permittedNumberOfCallsInHalfOpenState(3)
+                .recordException(troubled)
+                .build());
+    }
+}

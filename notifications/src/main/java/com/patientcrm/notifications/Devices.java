@@ -1,0 +1,93 @@
+package com.patientcrm.notifications;
+
+import io.r2dbc.spi.Readable;
+import java.time.OffsetDateTime;
+import java.util.UUID;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.r2dbc.core.Parameter;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * App installations that FCM can reach. Registering is an upsert on the token: the same installation registering
+ * again updates its row, and a phone another account signs in on moves to that account. A recipient keeps at most
+ * {@value #MAX_ACTIVE} active devices; registering more deactivates the least recently registered. The token is
+ * never given back out.
+ */
+@Component
+public class Devices {
+
+    static final int MAX_ACTIVE = 10;
+
+    private final DatabaseClient db;
+    private final TransactionalOperator tx;
+
+    Devices(DatabaseClient db, TransactionalOperator tx) {
+        this.db = db;
+        this.tx = tx;
+    }
+
+    public record Device(UUID id, String platform, String appVersion, boolean active, OffsetDateTime createdAt,
+                         OffsetDateTime updatedAt, OffsetDateTime lastSentAt) {}
+
+    /** What a push needs: the row and its token. */
+    record Target(UUID id, String token, String platform) {}
+
+    public Mono<Device> register(UUID recipientId, String token, String platform, String appVersion) {
+        return db.sql("insert into notifications.devices (id, recipient_id, token, platform, app_version) "
+                        + "values (:id, :recipient, :token, :platform, :version) on conflict (token) do update set "
+                        + "recipient_id = excluded.recipient_id, platform = excluded.platform, "
+                        + "app_version = excluded.app_version, active = true, inactive_reason = null, updated_at = now() "
+                        + "returning " + COLUMNS)
+                .bind("id", UUID.randomUUID()).bind("recipient", recipientId).bind("token", token)
+                .bind("platform", platform).bind("version", Parameter.fromOrEmpty(appVersion, String.class))
+                .map(Devices::device).one()
+                .flatMap(device -> db.sql("update notifications.devices set active = false, inactive_reason = 'replaced', "
+                                + "updated_at = now() where id in (select id from notifications.devices where "
+                                + "recipient_id = :recipient and active order by updated_at desc, id offset :max)")
+                        .bind("recipient", recipientId).bind("max", MAX_ACTIVE).then().thenReturn(device))
+                .as(tx::transactional);
+    }
+
+    public Flux<Device> list(UUID recipientId) {
+        return db.sql("select " + COLUMNS + " from notifications.devices where recipient_id = :recipient and active "
+                        + "order by updated_at desc, id")
+                .bind("recipient", recipientId).map(Devices::device).all();
+    }
+
+    /** Forgets the installation (the app signed out); answers false when it is not the recipient's. */
+    public Mono<Boolean> remove(UUID recipientId, UUID deviceId) {
+        return db.sql("delete from notifications.devices where id = :id and recipient_id = :recipient")
+                .bind("id", deviceId).bind("recipient", recipientId).fetch().rowsUpdated().map(n -> n > 0);
+    }
+
+    Flux<Target> activeFor(UUID recipientId) {
+        return db.sql("select id, token, platform from notifications.devices where recipient_id = :recipient and active "
+                        + "order by updated_at desc, id")
+                .bind("recipient", recipientId)
+                .map(row -> new Target(row.get("id", UUID.class), row.get("token", String.class),
+                        row.get("platform", String.class)))
+                .all();
+    }
+
+    /** FCM said the token is dead (UNREGISTERED) or not a token at all: never try it again. */
+    Mono<Void> deactivate(UUID deviceId, String reason) {
+        return db.sql("update notifications.devices set active = false, inactive_reason = :reason, updated_at = now() "
+                        + "where id = :id")
+                .bind("reason", reason).bind("id", deviceId).then();
+    }
+
+    Mono<Void> sent(UUID deviceId) {
+        return db.sql("update notifications.devices set last_sent_at = now() where id = :id").bind("id", deviceId).then();
+    }
+
+    private static final String COLUMNS = "id, platform, app_version, active, created_at, updated_at, last_sent_at";
+
+    private static Device device(Readable row) {
+        return new Device(row.get("id", UUID.class), row.get("platform", String.class), row.get("app_version", String.class),
+                Boolean.TRUE.equals(row.get("active", Boolean.class)), row.get("created_at", OffsetDateTime.class),
+                row.get("updated_at", OffsetDateTime.class), row.get("last_sent_at", OffsetDateTime.class));
+    }
+}

@@ -1,0 +1,86 @@
+package com.patientcrm.notifications;
+
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The wording of notifications in {@code zh-CN} and {@code en}. The in-app text may name the doctor, department
+ * and time (it stays on our servers in China); a push through FCM gets only the category's generic title and body,
+ * never what the message is about (PIPL's cross-border rule: FCM runs outside China).
+ */
+final class NoticeTexts {
+
+    /** A title and body ready to show. */
+    record Text(String title, String body) {}
+
+    private static final Pattern FIELD = Pattern.compile("\\{([A-Za-z]+)}");
+
+    private static final Map<String, Map<String, Text>> TEMPLATES = Map.of(
+            "appointment_reminder", Map.of(
+                    "zh-CN", new Text("就诊提醒", "您预约的{departmentName}{doctorName}医生门诊将于{start}开始，请按时就诊。"),
+                    "en", new Text("Appointment reminder", "Your appointment with {doctorName} ({departmentName}) starts at {start}.")),
+            "appointment_booked", Map.of(
+                    "zh-CN", new Text("预约成功", "您已成功预约{start}{departmentName}{doctorName}医生门诊。"),
+                    "en", new Text("Appointment booked", "Your appointment with {doctorName} ({departmentName}) at {start} is booked.")),
+            "appointment_rescheduled", Map.of(
+                    "zh-CN", new Text("预约已改期", "您的预约已改至{start}，{departmentName}{doctorName}医生。"),
+                    "en", new Text("Appointment moved", "Your appointment with {doctorName} ({departmentName}) is now at {start}.")),
+            "appointment_cancelled", Map.of(
+                    "zh-CN", new Text("预约已取消", "您{start}{departmentName}{doctorName}医生的预约已取消。"),
+                    "en", new Text("Appointment cancelled", "Your appointment with {doctorName} ({departmentName}) at {start} is cancelled.")),
+            "appointment_cancelled_by_hospital", Map.of(
+                    "zh-CN", new Text("停诊通知", "因医院安排，您{start}{departmentName}{doctorName}医生的预约已取消。{reason}"),
+                    "en", new Text("Appointment cancelled by the hospital",
+                            "The hospital has cancelled your appointment with {doctorName} ({departmentName}) at {start}. {reason}")),
+            "waitlist_offer", Map.of(
+                    "zh-CN", new Text("候补成功", "{departmentName}{doctorName}医生{start}的号源已为您保留至{holdUntil}，请尽快确认。"),
+                    "en", new Text("A place is held for you",
+                            "A place with {doctorName} ({departmentName}) at {start} is held for you until {holdUntil}. Confirm it in the app.")));
+
+    private static final Map<Category, Map<String, String>> GENERIC_TITLES = Map.of(
+            Category.APPOINTMENT_REMINDER, Map.of("zh-CN", "就诊提醒", "en", "Appointment reminder"),
+            Category.APPOINTMENT_CHANGE, Map.of("zh-CN", "预约变更", "en", "Appointment update"),
+            Category.FOLLOW_UP, Map.of("zh-CN", "复诊提醒", "en", "Follow-up reminder"),
+            Category.REPORT_READY, Map.of("zh-CN", "报告已出", "en", "Report ready"),
+            Category.SURVEY, Map.of("zh-CN", "满意度调查", "en", "Survey"),
+            Category.HEALTH_EDUCATION, Map.of("zh-CN", "健康宣教", "en", "Health tips"),
+            Category.MARKETING, Map.of("zh-CN", "医院资讯", "en", "News from the hospital"));
+
+    private static final Map<String, String> GENERIC_BODY = Map.of(
+            "zh-CN", "您有一条新消息，请打开应用查看。",
+            "en", "You have a new message. Open the app to read it.");
+
+    private NoticeTexts() {}
+
+    static boolean knows(String template) {
+        return TEMPLATES.containsKey(template);
+    }
+
+    /** The full wording for the inbox; a template we do not know falls back to the generic text. */
+    static Text full(Notice notice, String language) {
+        Map<String, Text> byLanguage = TEMPLATES.get(notice.template());
+        if (byLanguage == null) {
+            return generic(notice.category(), language);
+        }
+        Text text = byLanguage.getOrDefault(language, byLanguage.get(ContactPreferences.DEFAULT_LANGUAGE));
+        return new Text(fill(text.title(), notice.fields()), fill(text.body(), notice.fields()).strip());
+    }
+
+    /** What may travel through a foreign push service: the category, and nothing about the patient. */
+    static Text generic(Category category, String language) {
+        String lang = GENERIC_BODY.containsKey(language) ? language : ContactPreferences.DEFAULT_LANGUAGE;
+        return new Text(GENERIC_TITLES.get(category).get(lang), GENERIC_BODY.get(lang));
+    }
+
+    static String fill(String pattern, Map<String, String> fields) {
+        Matcher matcher = FIELD.matcher(pattern);
+        StringBuilder out = new StringBuilder();
+        while (matcher.find()) {
+            String value = fields.get(matcher.group(1));
+            matcher.appendReplacement(out, Matcher.quoteReplacement(value == null ? "" : value));
+        }
+        matcher.appendTail(out);
+        return out.toString();
+    }
+}

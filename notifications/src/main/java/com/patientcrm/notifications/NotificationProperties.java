@@ -1,0 +1,56 @@
+package com.patientcrm.notifications;
+
+import java.time.Duration;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * The channels ({@code crm.notifications.*}). Without WeChat or FCM credentials the channel logs what it would
+ * have sent instead of sending (the default run), and says so at start-up.
+ *
+ * @param wechat the mini-program's credentials, the state its deep links open ({@code formal}, {@code trial},
+ *               {@code developer}) and one subscribe-message template per notice template or category
+ * @param fcm    the Firebase project and its service-account file; {@code api-base-url} only for tests and staging
+ */
+@ConfigurationProperties("crm.notifications")
+public record NotificationProperties(@DefaultValue WeChat wechat, @DefaultValue Fcm fcm) {
+
+    public record WeChat(String appid, String secret, @DefaultValue("https://api.weixin.qq.com") String apiBaseUrl,
+                         @DefaultValue("formal") String miniprogramState, @DefaultValue("5s") Duration timeout,
+                         Map<String, Template> templates) {
+
+        public WeChat {
+            templates = templates == null ? Map.of() : Map.copyOf(templates);
+        }
+
+        public boolean configured() {
+            return appid != null && !appid.isBlank() && secret != null && !secret.isBlank();
+        }
+
+        /** The template for a notice: its own ({@code appointment_cancelled_by_hospital}) or its category's. */
+        Template templateFor(Notice notice) {
+            Template own = templates.get(notice.template());
+            return own != null ? own : templates.get(notice.category().code());
+        }
+    }
+
+    /**
+     * A subscribe-message template: its id, the page its card opens (a notice's deep link when blank), and which
+     * notice field fills each template key ({@code thing1: doctorName}); a value in quotes is literal text.
+     */
+    public record Template(String templateId, String page, Map<String, String> fields) {
+
+        public Template {
+            fields = fields == null ? Map.of() : Map.copyOf(fields);
+        }
+    }
+
+    public record Fcm(String projectId, String credentialsFile, String apiBaseUrl,
+                      @DefaultValue("5s") Duration timeout) {
+
+        public boolean configured() {
+            return projectId != null && !projectId.isBlank();
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package com.patientcrm.notifications;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+
+/**
+ * Turns the outbox messages of every {@link NoticeSource} into notifications, deciding everything at send time:
+ * <ol>
+ *   <li>the source composes the notice now; a message that no longer applies (cancelled, started) is skipped, and
+ *       so is one past its expiry: a reminder is dropped, never sent late;</li>
+ *   <li>the recipient is whoever acts for the patient now; nobody (erased) means skipped;</li>
+ *   <li>the in-app inbox gets it if {@link ContactPolicy} allows {@code in_app} (never held for quiet hours);</li>
+ *   <li>then one push: each channel in turn (WeChat, then FCM) if the policy allows it; quiet hours defer the
+ *       message (the inbox keeps what it has) unless the deferral would outlive the notice; a channel that cannot
+ *       carry it (no credit, no device, refused) passes to the next; a transient failure retries the message.</li>
+ * </ol>
+ * Every step is idempotent on the outbox message, so a retry or a crash never shows or sends anything twice.
+ */
+@Component
+class Notifier implements OutboxHandler {
+
+    private final Map<String, NoticeSource> sources = new HashMap<>();
+    private final List<PushChannel> channels;
+    private final Recipients recipients;
+    private final ContactPolicy policy;
+    private final Preferences preferences;
+    private final Inbox inbox;
+    private final Deliveries deliveries;
+    private final Clock clock;
+
+    Notifier(List<NoticeSource> sources, WeChatPush wechat, AppPush app, Recipients recipients, ContactPolicy policy,
+             Preferences preferences, Inbox inbox, Deliveries deliveries, Clock clock) {
+        for (NoticeSource source : sources) {
+            for (String topic : source.topics()) {
+                if (this.sources.put(topic, source) != null) {
+                    throw new IllegalStateException("Two notice sources for topic " + topic);
+                }
+            }
+        }
+        this.channels = List.of(wechat, app);
+        this.recipients = recipients;
+        this.policy = policy;
+        this.preferences = preferences;
+        this.inbox = inbox;
+        this.deliveries = deliveries;
+        this.clock = clock;
+    }
+
+    @Override
+    public Set<String> topics() {
+        return Set.copyOf(sources.keySet());
+    }
+
+    @Override
+    public Mono<Outcome> handle(OutboxEntry entry) {
+        if (entry.patientId() == null) {
+            return Mono.just(Outcome.skipped("no patient on the message"));
+        }
+        Instant now = clock.instant();
+        return sources.get(entry.topic()).compose(entry)
+                .flatMap(notice -> notice.expiresAt() != null && !notice.expiresAt().isAfter(now)
+                        ? Mono.just(Outcome.skipped("expired before it could be sent"))
+                        : recipients.of(entry.patientId())
+                                .flatMap(recipient -> deliver(entry, notice, recipient, now))
+                                .defaultIfEmpty(Outcome.skipped("nobody receives this patient's messages")))
+                .defaultIfEmpty(Outcome.skipped("no longer applies"));
+    }
+
+    private Mono<Outcome> deliver(OutboxEntry entry, Notice notice, Recipient recipient, Instant now) {
+        return preferences.effective(recipient.patientId()).flatMap(settings -> {
+            String language = settings.language();
+            PushChannel.Delivery delivery = new PushChannel.Delivery(entry, recipient, notice, language);
+            return inApp(delivery, now).flatMap(shown -> push(delivery, 0, now, shown, new ArrayList<>()));
+        });
+    }
+
+    /** Answers whether the notice is in the inbox (now or from an earlier attempt). */
+    private Mono<Boolean> inApp(PushChannel.Delivery delivery, Instant now) {
+        OutboxEntry entry = delivery.entry();
+        Notice notice = delivery.notice();
+        return policy.mayContact(entry.patientId(), notice.category(), Channel.IN_APP, now).flatMap(decision -> {
+            if (decision.verdict() == ContactDecision.Verdict.DENY) {
+                return deliveries.record(entry.id(), Channel.IN_APP, null, "skipped", decision.reason(), null)
+                        .thenReturn(false);
+            }
+            return inbox.deliver(entry.id(), delivery.recipient().patientId(), entry.patientId(), notice.category(),
+                            NoticeTexts.full(notice, delivery.language()), notice.deepLink())
+                    .flatMap(written -> written
+                            ? deliveries.record(entry.id(), Channel.IN_APP, null, "sent", null, null).thenReturn(true)
+                            : Mono.just(true));
+        });
+    }
+
+    private Mono<Outcome> push(PushChannel.Delivery delivery, int index, Instant now, boolean shown, List<String> why) {
+        if (index == channels.size()) {
+            return Mono.just(shown ? Outcome.done() : Outcome.skipped("no channel may carry it: " + String.join("; ", why)));
+        }
+        PushChannel channel = channels.get(index);
+        OutboxEntry entry = delivery.entry();
+        Notice notice = delivery.notice();
+        return policy.mayContact(entry.patientId(), notice.category(), channel.channel(), now).flatMap(decision -> {
+            switch (decision.verdict()) {
+                case DENY -> {
+                    why.add(channel.channel().code() + ": " + decision.reason());
+                    return push(delivery, index + 1, now, shown, why);
+                }
+                case DEFER -> {
+                    if (notice.expiresAt() != null && !decision.notBefore().isBefore(notice.expiresAt())) {
+                        return deliveries.record(entry.id(), channel.channel(), null, "skipped",
+                                        "quiet hours last beyond the notice's expiry", null)
+                                .thenReturn(shown ? Outcome.done() : Outcome.skipped("quiet hours outlast the notice"));
+                    }
+                    return Mono.just(Outcome.defer(decision.notBefore(), decision.reason()));
+                }
+                default -> {
+                    return channel.push(delivery).flatMap(result -> switch (result.kind()) {
+                        case SENT -> Mono.just(Outcome.done());
+                        case UNAVAILABLE -> {
+                            why.add(channel.channel().code() + ": " + result.reason());
+                            yield push(delivery, index + 1, now, shown, why);
+                        }
+                        case HOLD -> Mono.just(Outcome.defer(result.retryAfter(), result.reason()));
+                        case RETRY -> Mono.just(result.retryAfter() != null
+                                ? Outcome.retryNotBefore(result.retryAfter(), result.reason())
+                                : Outcome.retry(result.reason()));
+                    });
+                }
+            }
+        });
+    }
+}

@@ -1,0 +1,76 @@
+package com.patientcrm.notifications;
+
+import java.util.UUID;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+
+/**
+ * WeChat subscribe messages. Needs the recipient's openid, a template configured for the notice, and one of the
+ * recipient's credits for that template; lacking any of them, the notifier moves on to the next channel. A refusal
+ * (43101) or a template error uses the credit up and moves on; a transient failure gives the credit back and asks
+ * for a retry. A retry after a crash that followed a successful send finds the delivery and does not send again.
+ */
+@Component
+class WeChatPush implements PushChannel {
+
+    private static final String TARGET = "openid";
+
+    private final NotificationProperties properties;
+    private final WeChatCredits credits;
+    private final WeChatSender sender;
+    private final Deliveries deliveries;
+
+    WeChatPush(NotificationProperties properties, WeChatCredits credits, WeChatSender sender, Deliveries deliveries) {
+        this.properties = properties;
+        this.credits = credits;
+        this.sender = sender;
+        this.deliveries = deliveries;
+    }
+
+    @Override
+    public Channel channel() {
+        return Channel.WECHAT;
+    }
+
+    @Override
+    public Mono<Result> push(Delivery delivery) {
+        String openid = delivery.recipient().wechatOpenId();
+        if (openid == null) {
+            return Mono.just(Result.unavailable("no WeChat account"));
+        }
+        NotificationProperties.Template template = properties.wechat().templateFor(delivery.notice());
+        if (template == null || template.templateId() == null || template.templateId().isBlank()) {
+            return Mono.just(Result.unavailable("no WeChat template for " + delivery.notice().template()));
+        }
+        OutboxEntry entry = delivery.entry();
+        return deliveries.reached(entry.id(), Channel.WECHAT).flatMap(reached -> {
+            if (!reached.isEmpty()) {
+                return Mono.just(Result.sent());
+            }
+            return credits.take(delivery.recipient().patientId(), template.templateId(), entry.id())
+                    .flatMap(credit -> send(delivery, openid, template, credit))
+                    .switchIfEmpty(Mono.defer(() -> deliveries.record(entry.id(), Channel.WECHAT, TARGET, "skipped",
+                                    "no subscription credit", null)
+                            .thenReturn(Result.unavailable("no subscription credit"))));
+        });
+    }
+
+    private Mono<Result> send(Delivery delivery, String openid, NotificationProperties.Template template, long credit) {
+        Notice notice = delivery.notice();
+        String page = template.page() == null || template.page().isBlank() ? notice.deepLink()
+                : NoticeTexts.fill(template.page(), notice.fields());
+        UUID outboxId = delivery.entry().id();
+        return sender.send(openid, template.templateId(), page, WeChatFields.fill(template, notice), delivery.language())
+                .flatMap(outcome -> switch (outcome.kind()) {
+                    case SENT -> deliveries.record(outboxId, Channel.WECHAT, TARGET, outcome.logged() ? "logged" : "sent",
+                            outcome.detail(), outcome.providerId()).thenReturn(Result.sent());
+                    case PERMANENT, INVALID_TARGET -> deliveries.record(outboxId, Channel.WECHAT, TARGET, "failed",
+                            outcome.detail(), null).thenReturn(Result.unavailable(outcome.detail()));
+                    case HELD -> credits.giveBack(credit).thenReturn(Result.hold(outcome.detail(), outcome.retryAfter()));
+                    case TRANSIENT -> credits.giveBack(credit)
+                            .then(deliveries.record(outboxId, Channel.WECHAT, TARGET, "failed", outcome.detail(), null))
+                            .thenReturn(Result.retry(outcome.detail(), outcome.retryAfter()));
+                });
+    }
+
+}

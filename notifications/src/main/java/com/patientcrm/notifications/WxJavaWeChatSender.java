@@ -1,0 +1,106 @@
+package com.patientcrm.notifications;
+
+import cn.binarywang.wx.miniapp.api.WxMaService;
+import cn.binarywang.wx.miniapp.api.impl.WxMaServiceImpl;
+import cn.binarywang.wx.miniapp.bean.WxMaSubscribeMessage;
+import cn.binarywang.wx.miniapp.config.impl.WxMaDefaultConfigImpl;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOperator;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeoutException;
+import me.chanjar.weixin.common.error.WxErrorException;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Subscribe messages through WxJava. WxJava blocks (Apache HttpClient), so each call runs on boundedElastic with a
+ * timeout; its own sleeping retry loop is off (retries are the dispatcher's). A circuit breaker opens on transport
+ * failures and WeChat-side errors (busy, quota, token), never on a per-user answer such as 43101, and while it is
+ * open messages are held without spending attempts.
+ */
+final class WxJavaWeChatSender implements WeChatSender {
+
+    /** Errors about this one message or user: another try cannot help. */
+    private static final Set<Integer> PERMANENT = Set.of(43101, 47003, 40003, 40037, 41030, 43107, 47001);
+    private static final ZoneId BEIJING = ZoneId.of("Asia/Shanghai");
+
+    private final WxMaService wx;
+    private final String state;
+    private final Duration timeout;
+    private final CircuitBreaker breaker;
+    private final Duration openFor;
+    private final Clock clock;
+
+    WxJavaWeChatSender(NotificationProperties.WeChat settings, CircuitBreaker breaker, Duration openFor, Clock clock) {
+        WxMaDefaultConfigImpl config = new WxMaDefaultConfigImpl();
+        config.setAppid(settings.appid());
+        config.setSecret(settings.secret());
+        config.setApiHostUrl(settings.apiBaseUrl());
+        // The stable token is shared with sign-in's client (and other instances) instead of invalidating theirs.
+        config.useStableAccessToken(true);
+        WxMaServiceImpl service = new WxMaServiceImpl();
+        service.setWxMaConfig(config);
+        // The service reads its own retry fields, not the config's.
+        service.setMaxRetryTimes(0);
+        service.setRetrySleepMillis(0);
+        this.wx = service;
+        this.state = settings.miniprogramState();
+        this.timeout = settings.timeout();
+        this.breaker = breaker;
+        this.openFor = openFor;
+        this.clock = clock;
+    }
+
+    @Override
+    public Mono<SendOutcome> send(String openid, String templateId, String page, Map<String, String> data, String language) {
+        WxMaSubscribeMessage message = WxMaSubscribeMessage.builder()
+                .toUser(openid).templateId(templateId).page(page).miniprogramState(state)
+                .lang("en".equals(language) ? "en_US" : "zh_CN")
+                .data(data.entrySet().stream().map(e -> new WxMaSubscribeMessage.MsgData(e.getKey(), e.getValue())).toList())
+                .build();
+        return Mono.fromCallable(() -> {
+                    wx.getSubscribeService().sendSubscribeMsg(message);
+                    return SendOutcome.sent(null);
+                })
+                .subscribeOn(Schedulers.boundedElastic())
+                .timeout(timeout.plusSeconds(1))
+                .transformDeferred(CircuitBreakerOperator.of(breaker))
+                .onErrorResume(e -> Mono.just(classify(e)));
+    }
+
+    private SendOutcome classify(Throwable e) {
+        if (e instanceof CallNotPermittedException) {
+            return SendOutcome.held("WeChat circuit breaker open", clock.instant().plus(openFor));
+        }
+        if (e instanceof WxErrorException error) {
+            int code = error.getError().getErrorCode();
+            if (PERMANENT.contains(code)) {
+                return SendOutcome.permanent("WeChat errcode " + code);
+            }
+            if (code == 45009) {
+                // The daily quota: it resets at midnight in Beijing.
+                return SendOutcome.transientFailure("WeChat errcode 45009 (daily quota)",
+                        LocalDate.now(clock.withZone(BEIJING)).plusDays(1).atTime(0, 5).atZone(BEIJING).toInstant());
+            }
+            return SendOutcome.transientFailure("WeChat errcode " + code, null);
+        }
+        if (e instanceof TimeoutException) {
+            return SendOutcome.transientFailure("WeChat did not answer in time", null);
+        }
+        return SendOutcome.transientFailure("WeChat call failed: " + e.getClass().getSimpleName(), null);
+    }
+
+    /** Whether a failure says WeChat (or the way to it) is in trouble, which is what the breaker counts. */
+    static boolean troubled(Throwable e) {
+        if (e instanceof WxErrorException error) {
+            return !PERMANENT.contains(error.getError().getErrorCode());
+        }
+        return true;
+    }
+}
