@@ -18,23 +18,23 @@ final class NoticeTexts {
 
     private static final Map<String, Map<String, Text>> TEMPLATES = Map.of(
             "appointment_reminder", Map.of(
-                    "zh-CN", new Text("就诊提醒", "您预约的{departmentName}{doctorName}医生门诊将于{start}开始，请按时就诊。"),
+                    "zh-CN", new Text("就诊提醒", "您预约的 {departmentName} {doctorName} 医生门诊将于 {start} 开始，请按时就诊。"),
                     "en", new Text("Appointment reminder", "Your appointment with {doctorName} ({departmentName}) starts at {start}.")),
             "appointment_booked", Map.of(
-                    "zh-CN", new Text("预约成功", "您已成功预约{start}{departmentName}{doctorName}医生门诊。"),
+                    "zh-CN", new Text("预约成功", "您已成功预约 {start} {departmentName} {doctorName} 医生门诊。"),
                     "en", new Text("Appointment booked", "Your appointment with {doctorName} ({departmentName}) at {start} is booked.")),
             "appointment_rescheduled", Map.of(
-                    "zh-CN", new Text("预约已改期", "您的预约已改至{start}，{departmentName}{doctorName}医生。"),
+                    "zh-CN", new Text("预约已改期", "您的预约已改至 {start}，{departmentName} {doctorName} 医生。"),
                     "en", new Text("Appointment moved", "Your appointment with {doctorName} ({departmentName}) is now at {start}.")),
             "appointment_cancelled", Map.of(
-                    "zh-CN", new Text("预约已取消", "您{start}{departmentName}{doctorName}医生的预约已取消。"),
+                    "zh-CN", new Text("预约已取消", "您 {start} {departmentName} {doctorName} 医生的预约已取消。"),
                     "en", new Text("Appointment cancelled", "Your appointment with {doctorName} ({departmentName}) at {start} is cancelled.")),
             "appointment_cancelled_by_hospital", Map.of(
-                    "zh-CN", new Text("停诊通知", "因医院安排，您{start}{departmentName}{doctorName}医生的预约已取消。{reason}"),
+                    "zh-CN", new Text("停诊通知", "因医院安排，您 {start} {departmentName} {doctorName} 医生的预约已取消。{reason}"),
                     "en", new Text("Appointment cancelled by the hospital",
                             "The hospital has cancelled your appointment with {doctorName} ({departmentName}) at {start}. {reason}")),
             "waitlist_offer", Map.of(
-                    "zh-CN", new Text("候补成功", "{departmentName}{doctorName}医生{start}的号源已为您保留至{holdUntil}，请尽快确认。"),
+                    "zh-CN", new Text("候补成功", "{departmentName} {doctorName} 医生 {start} 的号源已为您保留至 {holdUntil}，请尽快确认。"),
                     "en", new Text("A place is held for you",
                             "A place with {doctorName} ({departmentName}) at {start} is held for you until {holdUntil}. Confirm it in the app.")));
 
