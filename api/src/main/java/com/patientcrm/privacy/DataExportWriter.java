@@ -23,8 +23,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Writes a requested export: the account's profile and family members, their appointments with every status
- * change, waitlist entries, the consent ledger, contact preferences, every notification message kept about them,
- * and who accessed their data. Records appear as stored (column names), minus internal keys and hashes.
+ * change, waitlist entries, care plans, the consent ledger, contact preferences, every notification message kept
+ * about them (and the inbox and devices), and who accessed their data. Records appear as stored (column names),
+ * minus internal keys and hashes.
  */
 @Component
 class DataExportWriter implements OutboxHandler {
@@ -83,7 +84,9 @@ class DataExportWriter implements OutboxHandler {
                     preferences.effective(self),
                     outbox.history(ids).collectList().zipWith(notifications.export(ids)),
                     rows("select coalesce(jsonb_agg(to_jsonb(e) order by e.id), '[]') from app.audit_events e "
-                            + "where e.patient_id = any(cast(:ids as uuid[]))", all))
+                            + "where e.patient_id = any(cast(:ids as uuid[]))", all)
+                            .zipWith(rows("select coalesce(jsonb_agg(to_jsonb(c) order by c.created_at), '[]') from "
+                                    + "app.care_plans c where c.patient_id = any(cast(:ids as uuid[]))", all)))
                     .map(parts -> {
                         Map<String, Object> export = new LinkedHashMap<>();
                         export.put("generatedAt", OffsetDateTime.now(ZoneOffset.UTC));
@@ -96,7 +99,8 @@ class DataExportWriter implements OutboxHandler {
                         export.put("preferences", parts.getT6());
                         export.put("notifications", parts.getT7().getT1());
                         export.putAll(parts.getT7().getT2());
-                        export.put("accessLog", parts.getT8());
+                        export.put("carePlans", parts.getT8().getT2());
+                        export.put("accessLog", parts.getT8().getT1());
                         return json.writeValueAsString(export);
                     });
         }));

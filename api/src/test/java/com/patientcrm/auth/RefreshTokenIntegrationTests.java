@@ -71,7 +71,7 @@ class RefreshTokenIntegrationTests extends IntegrationTest {
                 .expectBody(Map.class).returnResult().getResponseBody();
         http.get().uri("/staff/v1/me").headers(h -> h.setBearerAuth((String) rotated.get("access_token")))
                 .exchange().expectStatus().isOk()
-                .expectBody().jsonPath("$.roles.length()").isEqualTo(4);
+                .expectBody().jsonPath("$.roles.length()").isEqualTo(5);
     }
 
     private WebTestClient.ResponseSpec refresh(String token) {

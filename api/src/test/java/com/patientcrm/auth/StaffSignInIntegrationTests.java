@@ -18,7 +18,7 @@ class StaffSignInIntegrationTests extends IntegrationTest {
                 .expectStatus().isOk()
                 .expectBody().jsonPath("$.roles").value(roles ->
                         org.assertj.core.api.Assertions.assertThat((List<Object>) roles)
-                                .containsExactlyInAnyOrder("ADMIN", "CONTENT_EDITOR", "FEEDBACK_AGENT", "FEEDBACK_MANAGER"));
+                                .containsExactlyInAnyOrder("ADMIN", "CARE_COORDINATOR", "CONTENT_EDITOR", "FEEDBACK_AGENT", "FEEDBACK_MANAGER"));
     }
 
     @Test

@@ -59,6 +59,12 @@ public abstract class IntegrationTest {
         registry.add("crm.notifications.wechat.templates.appointment_reminder.template-id", () -> "tmpl-reminder");
         registry.add("crm.notifications.fcm.project-id", () -> "test-project");
         registry.add("crm.notifications.fcm.api-base-url", () -> ExternalFakes.fcm().baseUrl());
+        // Small enough for a test to open a breaker and watch it recover.
+        registry.add("crm.notifications.fcm.timeout", () -> "1s");
+        registry.add("crm.notifications.breaker.window", () -> "4");
+        registry.add("crm.notifications.breaker.minimum-calls", () -> "4");
+        registry.add("crm.notifications.breaker.open-for", () -> "2s");
+        registry.add("crm.notifications.breaker.half-open-calls", () -> "1");
         registry.add("crm.auth.staff-oidc.issuer-uri",
                 () -> ExternalFakes.hospitalIdp().issuerUrl(ExternalFakes.HOSPITAL_ISSUER_ID).toString());
         registry.add("crm.auth.staff-oidc.audience", () -> STAFF_AUDIENCE);

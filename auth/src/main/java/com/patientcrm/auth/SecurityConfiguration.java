@@ -49,6 +49,10 @@ class SecurityConfiguration {
                         .pathMatchers(HttpMethod.OPTIONS).permitAll()
                         .pathMatchers("/api/v1/**").hasRole("PATIENT")
                         .pathMatchers("/staff/v1/audit/**", "/staff/v1/consent-documents/**").hasRole("ADMIN")
+                        // Follow-up care is clinical: care coordinators (and admins) only; templates are set by admins.
+                        .pathMatchers(HttpMethod.POST, "/staff/v1/care-plan-templates/**").hasRole("ADMIN")
+                        .pathMatchers("/staff/v1/care-plan-templates/**", "/staff/v1/care-plans/**", "/staff/v1/recalls/**")
+                                .hasAnyRole("CARE_COORDINATOR", "ADMIN")
                         .pathMatchers("/staff/v1/**").hasRole("STAFF")
                         .pathMatchers("/integration/v1/departments/**", "/integration/v1/doctors/**",
                                 "/integration/v1/slots/**").hasAuthority("SCOPE_slots:write")

@@ -6,8 +6,6 @@ import com.google.auth.oauth2.GoogleCredentials;
 import com.google.firebase.FirebaseApp;
 import com.google.firebase.FirebaseOptions;
 import com.google.firebase.messaging.FirebaseMessaging;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -21,7 +19,6 @@ import java.time.Duration;
 import java.util.Date;
 import java.util.List;
 import java.util.UUID;
-import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -30,16 +27,12 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * Picks each channel's sender: the provider's SDK when its credentials are configured, else the logging stand-in
- * (with a warning at start-up). Each real sender has its own circuit breaker: it opens when at least half of the
- * last 20 calls (10 at least) failed for reasons that say the provider is in trouble, and lets a few calls through
- * after {@value #OPEN_SECONDS} s to see whether it has recovered.
+ * (with a warning at start-up). Each real sender has its own {@link ProviderGuard} (rate limit and circuit breaker).
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(NotificationProperties.class)
 class ChannelConfiguration {
 
-    static final int OPEN_SECONDS = 30;
-    private static final Duration OPEN_FOR = Duration.ofSeconds(OPEN_SECONDS);
     private static final Logger log = LoggerFactory.getLogger(ChannelConfiguration.class);
 
     @Bean
@@ -48,7 +41,8 @@ class ChannelConfiguration {
             log.warn("WeChat subscribe messages are not configured (WECHAT_APPID, WECHAT_SECRET): they are logged, not sent");
             return LoggingSenders.wechat();
         }
-        return new WxJavaWeChatSender(properties.wechat(), breaker("wechat", WxJavaWeChatSender::troubled), OPEN_FOR, clock);
+        return new WxJavaWeChatSender(properties.wechat(), new ProviderGuard("WeChat", properties.wechat().ratePerSecond(),
+                properties.breaker(), WxJavaWeChatSender::troubled, clock), clock);
     }
 
     @Bean
@@ -69,7 +63,8 @@ class ChannelConfiguration {
         }
         FirebaseApp app = FirebaseApp.initializeApp(options.build(), "patient-crm-" + UUID.randomUUID());
         return new FirebaseFcmSender(app, FirebaseMessaging.getInstance(app), settings.timeout(),
-                breaker("fcm", FirebaseFcmSender::troubled), OPEN_FOR, clock);
+                new ProviderGuard("FCM", settings.ratePerSecond(), properties.breaker(), FirebaseFcmSender::troubled, clock),
+                clock);
     }
 
     private static GoogleCredentials credentials(NotificationProperties.Fcm settings) {
@@ -103,17 +98,5 @@ class ChannelConfiguration {
                 .setConnectionFactory(url -> (HttpURLConnection) new URL(base.getScheme(), base.getHost(), base.getPort(),
                         url.getFile()).openConnection())
                 .build();
-    }
-
-    private static CircuitBreaker breaker(String name, Predicate<Throwable> troubled) {
-        return CircuitBreaker.of(name, CircuitBreakerConfig.custom()
-                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
-                .slidingWindowSize(20)
-                .minimumNumberOfCalls(10)
-                .failureRateThreshold(50)
-                .waitDurationInOpenState(OPEN_FOR)
-                .permittedNumberOfCallsInHalfOpenState(3)
-                .recordException(troubled)
-                .build());
     }
 }

@@ -11,9 +11,6 @@ import com.google.firebase.messaging.FirebaseMessagingException;
 import com.google.firebase.messaging.Message;
 import com.google.firebase.messaging.MessagingErrorCode;
 import com.google.firebase.messaging.Notification;
-import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOperator;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,16 +31,14 @@ final class FirebaseFcmSender implements FcmSender, AutoCloseable {
     private final com.google.firebase.FirebaseApp app;
     private final FirebaseMessaging fcm;
     private final Duration timeout;
-    private final CircuitBreaker breaker;
-    private final Duration openFor;
+    private final ProviderGuard guard;
     private final Clock clock;
 
-    FirebaseFcmSender(com.google.firebase.FirebaseApp app, FirebaseMessaging fcm, Duration timeout, CircuitBreaker breaker, Duration openFor, Clock clock) {
+    FirebaseFcmSender(com.google.firebase.FirebaseApp app, FirebaseMessaging fcm, Duration timeout, ProviderGuard guard, Clock clock) {
         this.app = app;
         this.fcm = fcm;
         this.timeout = timeout;
-        this.breaker = breaker;
-        this.openFor = openFor;
+        this.guard = guard;
         this.clock = clock;
     }
 
@@ -64,7 +59,7 @@ final class FirebaseFcmSender implements FcmSender, AutoCloseable {
                 // Submitting may block (the SDK loads and builds its request, refreshes credentials): not on an event loop.
                 .subscribeOn(Schedulers.boundedElastic())
                 .timeout(timeout.plusSeconds(1))
-                .transformDeferred(CircuitBreakerOperator.of(breaker))
+                .transform(guard::protect)
                 .map(SendOutcome::sent)
                 .onErrorResume(e -> Mono.just(classify(e)));
     }
@@ -87,8 +82,9 @@ final class FirebaseFcmSender implements FcmSender, AutoCloseable {
     }
 
     private SendOutcome classify(Throwable e) {
-        if (e instanceof CallNotPermittedException) {
-            return SendOutcome.held("FCM circuit breaker open", clock.instant().plus(openFor));
+        SendOutcome refused = guard.refused(e);
+        if (refused != null) {
+            return refused;
         }
         if (e instanceof FirebaseMessagingException error && error.getMessagingErrorCode() != null) {
             MessagingErrorCode code = error.getMessagingErrorCode();

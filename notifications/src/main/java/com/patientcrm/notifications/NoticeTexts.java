@@ -16,27 +16,41 @@ final class NoticeTexts {
 
     private static final Pattern FIELD = Pattern.compile("\\{([A-Za-z]+)}");
 
-    private static final Map<String, Map<String, Text>> TEMPLATES = Map.of(
-            "appointment_reminder", Map.of(
+    private static final Map<String, Map<String, Text>> TEMPLATES = Map.ofEntries(Map.entry(
+            "careplan_follow_up_general", Map.of(
+                    "zh-CN", new Text("复诊提醒", "您的“{title}”随访计划将于 {dueOn} 到期，请及时预约复诊。"),
+                    "en", new Text("Follow-up due", "Your follow-up for {title} is due on {dueOn}. Please book a visit."))),
+            Map.entry("careplan_recall_general", Map.of(
+                    "zh-CN", new Text("复诊召回", "您的“{title}”随访已有较长时间未到院复诊，请及时预约。"),
+                    "en", new Text("Time for a check-up",
+                            "It has been a while since your last follow-up visit for {title}. Please book a visit."))),
+            Map.entry("careplan_follow_up", Map.of(
+                    "zh-CN", new Text("复诊提醒", "您的“{title}”随访计划将于 {dueOn} 到期，请及时预约 {departmentName} 门诊。"),
+                    "en", new Text("Follow-up due", "Your follow-up for {title} is due on {dueOn}. Please book a visit with {departmentName}."))),
+            Map.entry("careplan_recall", Map.of(
+                    "zh-CN", new Text("复诊召回", "您的“{title}”随访已有较长时间未到院复诊，请及时预约 {departmentName} 门诊。"),
+                    "en", new Text("Time for a check-up",
+                            "It has been a while since your last follow-up visit for {title}. Please book a visit with {departmentName}."))),
+            Map.entry("appointment_reminder", Map.of(
                     "zh-CN", new Text("就诊提醒", "您预约的 {departmentName} {doctorName} 医生门诊将于 {start} 开始，请按时就诊。"),
-                    "en", new Text("Appointment reminder", "Your appointment with {doctorName} ({departmentName}) starts at {start}.")),
-            "appointment_booked", Map.of(
+                    "en", new Text("Appointment reminder", "Your appointment with {doctorName} ({departmentName}) starts at {start}."))),
+            Map.entry("appointment_booked", Map.of(
                     "zh-CN", new Text("预约成功", "您已成功预约 {start} {departmentName} {doctorName} 医生门诊。"),
-                    "en", new Text("Appointment booked", "Your appointment with {doctorName} ({departmentName}) at {start} is booked.")),
-            "appointment_rescheduled", Map.of(
+                    "en", new Text("Appointment booked", "Your appointment with {doctorName} ({departmentName}) at {start} is booked."))),
+            Map.entry("appointment_rescheduled", Map.of(
                     "zh-CN", new Text("预约已改期", "您的预约已改至 {start}，{departmentName} {doctorName} 医生。"),
-                    "en", new Text("Appointment moved", "Your appointment with {doctorName} ({departmentName}) is now at {start}.")),
-            "appointment_cancelled", Map.of(
+                    "en", new Text("Appointment moved", "Your appointment with {doctorName} ({departmentName}) is now at {start}."))),
+            Map.entry("appointment_cancelled", Map.of(
                     "zh-CN", new Text("预约已取消", "您 {start} {departmentName} {doctorName} 医生的预约已取消。"),
-                    "en", new Text("Appointment cancelled", "Your appointment with {doctorName} ({departmentName}) at {start} is cancelled.")),
-            "appointment_cancelled_by_hospital", Map.of(
+                    "en", new Text("Appointment cancelled", "Your appointment with {doctorName} ({departmentName}) at {start} is cancelled."))),
+            Map.entry("appointment_cancelled_by_hospital", Map.of(
                     "zh-CN", new Text("停诊通知", "因医院安排，您 {start} {departmentName} {doctorName} 医生的预约已取消。{reason}"),
                     "en", new Text("Appointment cancelled by the hospital",
-                            "The hospital has cancelled your appointment with {doctorName} ({departmentName}) at {start}. {reason}")),
-            "waitlist_offer", Map.of(
+                            "The hospital has cancelled your appointment with {doctorName} ({departmentName}) at {start}. {reason}"))),
+            Map.entry("waitlist_offer", Map.of(
                     "zh-CN", new Text("候补成功", "{departmentName} {doctorName} 医生 {start} 的号源已为您保留至 {holdUntil}，请尽快确认。"),
                     "en", new Text("A place is held for you",
-                            "A place with {doctorName} ({departmentName}) at {start} is held for you until {holdUntil}. Confirm it in the app.")));
+                            "A place with {doctorName} ({departmentName}) at {start} is held for you until {holdUntil}. Confirm it in the app."))));
 
     private static final Map<Category, Map<String, String>> GENERIC_TITLES = Map.of(
             Category.APPOINTMENT_REMINDER, Map.of("zh-CN", "就诊提醒", "en", "Appointment reminder"),

@@ -12,13 +12,23 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param wechat the mini-program's credentials, the state its deep links open ({@code formal}, {@code trial},
  *               {@code developer}) and one subscribe-message template per notice template or category
  * @param fcm    the Firebase project and its service-account file; {@code api-base-url} only for tests and staging
+ * @param breaker each provider's circuit breaker (the same settings for both)
  */
 @ConfigurationProperties("crm.notifications")
-public record NotificationProperties(@DefaultValue WeChat wechat, @DefaultValue Fcm fcm) {
+public record NotificationProperties(@DefaultValue WeChat wechat, @DefaultValue Fcm fcm, @DefaultValue Breaker breaker) {
+
+    /**
+     * Each provider's circuit breaker: it opens when at least {@code failure-rate-percent} of the last {@code window}
+     * calls (once {@code minimum-calls} were made) failed for reasons that say the provider is in trouble, and after
+     * {@code open-for} lets {@code half-open-calls} through to see whether it has recovered.
+     */
+    public record Breaker(@DefaultValue("20") int window, @DefaultValue("10") int minimumCalls,
+                          @DefaultValue("50") float failureRatePercent, @DefaultValue("30s") Duration openFor,
+                          @DefaultValue("3") int halfOpenCalls) {}
 
     public record WeChat(String appid, String secret, @DefaultValue("https://api.weixin.qq.com") String apiBaseUrl,
                          @DefaultValue("formal") String miniprogramState, @DefaultValue("5s") Duration timeout,
-                         Map<String, Template> templates) {
+                         @DefaultValue("100") int ratePerSecond, Map<String, Template> templates) {
 
         public WeChat {
             templates = templates == null ? Map.of() : Map.copyOf(templates);
@@ -47,7 +57,7 @@ public record NotificationProperties(@DefaultValue WeChat wechat, @DefaultValue 
     }
 
     public record Fcm(String projectId, String credentialsFile, String apiBaseUrl,
-                      @DefaultValue("5s") Duration timeout) {
+                      @DefaultValue("5s") Duration timeout, @DefaultValue("500") int ratePerSecond) {
 
         public boolean configured() {
             return projectId != null && !projectId.isBlank();

@@ -4,9 +4,6 @@ import cn.binarywang.wx.miniapp.api.WxMaService;
 import cn.binarywang.wx.miniapp.api.impl.WxMaServiceImpl;
 import cn.binarywang.wx.miniapp.bean.WxMaSubscribeMessage;
 import cn.binarywang.wx.miniapp.config.impl.WxMaDefaultConfigImpl;
-import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOperator;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -33,11 +30,10 @@ final class WxJavaWeChatSender implements WeChatSender {
     private final WxMaService wx;
     private final String state;
     private final Duration timeout;
-    private final CircuitBreaker breaker;
-    private final Duration openFor;
+    private final ProviderGuard guard;
     private final Clock clock;
 
-    WxJavaWeChatSender(NotificationProperties.WeChat settings, CircuitBreaker breaker, Duration openFor, Clock clock) {
+    WxJavaWeChatSender(NotificationProperties.WeChat settings, ProviderGuard guard, Clock clock) {
         WxMaDefaultConfigImpl config = new WxMaDefaultConfigImpl();
         config.setAppid(settings.appid());
         config.setSecret(settings.secret());
@@ -52,8 +48,7 @@ final class WxJavaWeChatSender implements WeChatSender {
         this.wx = service;
         this.state = settings.miniprogramState();
         this.timeout = settings.timeout();
-        this.breaker = breaker;
-        this.openFor = openFor;
+        this.guard = guard;
         this.clock = clock;
     }
 
@@ -70,13 +65,14 @@ final class WxJavaWeChatSender implements WeChatSender {
                 })
                 .subscribeOn(Schedulers.boundedElastic())
                 .timeout(timeout.plusSeconds(1))
-                .transformDeferred(CircuitBreakerOperator.of(breaker))
+                .transform(guard::protect)
                 .onErrorResume(e -> Mono.just(classify(e)));
     }
 
     private SendOutcome classify(Throwable e) {
-        if (e instanceof CallNotPermittedException) {
-            return SendOutcome.held("WeChat circuit breaker open", clock.instant().plus(openFor));
+        SendOutcome refused = guard.refused(e);
+        if (refused != null) {
+            return refused;
         }
         if (e instanceof WxErrorException error) {
             int code = error.getError().getErrorCode();
