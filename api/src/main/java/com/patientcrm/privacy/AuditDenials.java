@@ -24,7 +24,8 @@ import reactor.core.publisher.Mono;
 class AuditDenials implements WebFilter {
 
     private static final Logger log = LoggerFactory.getLogger(AuditDenials.class);
-    private static final String[] AUDITED = {"/api/v1/", "/staff/v1/", "/integration/v1/", "/fhir/r4/"};
+    /** WeChat's push is public, but its signature is its authentication: a forged push is a refusal like a 401 here. */
+    private static final String[] AUDITED = {"/api/v1/", "/staff/v1/", "/integration/v1/", "/fhir/r4/", "/wechat/v1/"};
 
     private final AuditLog audit;
 

@@ -23,7 +23,8 @@ import reactor.core.scheduler.Schedulers;
 public final class ContractValidator {
 
     public static final Path CONTRACT = Path.of("../openapi/openapi.yaml");
-    private static final List<String> CHECKED = List.of("/api/", "/staff/", "/integration/", "/fhir/", "/oauth2/", "/.well-known/");
+    private static final List<String> CHECKED = List.of("/api/", "/staff/", "/integration/", "/fhir/", "/oauth2/", "/.well-known/",
+            "/wechat/");
 
     private static final OpenApiInteractionValidator VALIDATOR = OpenApiInteractionValidator
             .createForSpecificationUrl(CONTRACT.toAbsolutePath().toUri().toString())

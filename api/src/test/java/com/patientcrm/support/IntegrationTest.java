@@ -31,6 +31,9 @@ public abstract class IntegrationTest {
     public static final String CLIENT_ID = "his-test";
     public static final String CLIENT_SECRET = "client-test-secret";
     public static final String STAFF_AUDIENCE = "patient-crm-staff";
+    /** WeChat's message push: the Token it signs with and the EncodingAESKey of safe mode (43 Base64 characters). */
+    public static final String WECHAT_MESSAGE_TOKEN = "wechat-push-test-token";
+    public static final String WECHAT_MESSAGE_AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG";
 
     private static final AtomicInteger IPS = new AtomicInteger();
 
@@ -55,6 +58,8 @@ public abstract class IntegrationTest {
         registry.add("crm.notifications.wechat.appid", () -> ExternalFakes.WECHAT_APPID);
         registry.add("crm.notifications.wechat.secret", () -> "wechat-test-secret");
         registry.add("crm.notifications.wechat.api-base-url", () -> ExternalFakes.weChat().baseUrl());
+        registry.add("crm.notifications.wechat.token", () -> WECHAT_MESSAGE_TOKEN);
+        registry.add("crm.notifications.wechat.aes-key", () -> WECHAT_MESSAGE_AES_KEY);
         registry.add("crm.notifications.wechat.templates.appointment_change.template-id", () -> "tmpl-change");
         registry.add("crm.notifications.wechat.templates.appointment_reminder.template-id", () -> "tmpl-reminder");
         registry.add("crm.notifications.fcm.project-id", () -> "test-project");

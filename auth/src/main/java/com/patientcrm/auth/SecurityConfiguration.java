@@ -19,8 +19,8 @@ import org.springframework.security.web.server.savedrequest.NoOpServerRequestCac
 
 /**
  * Access rules for the three path families: patients on /api/v1, staff on /staff/v1, hospital systems on
- * /integration/v1 and /fhir/r4 with a scope per capability. Stateless: every request carries its bearer token.
- * Anything not listed is denied.
+ * /integration/v1 and /fhir/r4 with a scope per capability. Stateless: every request carries its bearer token,
+ * except WeChat's message push, whose signature its handler checks. Anything not listed is denied.
  */
 @Configuration
 @EnableWebFluxSecurity
@@ -33,6 +33,8 @@ class SecurityConfiguration {
         "/openapi.yaml", "/swagger-ui.html", "/swagger-ui/**", "/webjars/**", "/v3/api-docs/swagger-config",
         // FHIR clients read the CapabilityStatement before they authenticate (it says nothing about patients).
         "/fhir/r4/metadata",
+        // WeChat's message push: WeChat signs the query with the push Token instead of sending a bearer token.
+        "/wechat/v1/messages",
     };
 
     @Bean
@@ -89,12 +91,12 @@ class SecurityConfiguration {
 
     /**
      * Sign-in and refresh need no access token; a stale one that an app still attaches must not turn a refresh into
-     * a 401, so the bearer header is not even read there.
+     * a 401, so the bearer header is not even read there. Nor on WeChat's push, where a bearer token means nothing.
      */
     private static ServerAuthenticationConverter ignoringSignInEndpoints() {
         ServerBearerTokenAuthenticationConverter bearer = new ServerBearerTokenAuthenticationConverter();
         ServerWebExchangeMatcher signIn = ServerWebExchangeMatchers.pathMatchers(
-                "/api/v1/auth/**", "/oauth2/token", "/.well-known/jwks.json", "/fhir/r4/metadata");
+                "/api/v1/auth/**", "/oauth2/token", "/.well-known/jwks.json", "/fhir/r4/metadata", "/wechat/v1/messages");
         return exchange -> signIn.matches(exchange)
                 .flatMap(match -> match.isMatch() ? Mono.empty() : bearer.convert(exchange));
     }

@@ -10,7 +10,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * have sent instead of sending (the default run), and says so at start-up.
  *
  * @param wechat the mini-program's credentials, the state its deep links open ({@code formal}, {@code trial},
- *               {@code developer}) and one subscribe-message template per notice template or category
+ *               {@code developer}), one subscribe-message template per notice template or category, and the
+ *               message push's Token, EncodingAESKey (safe mode) and data format ({@code JSON} or {@code XML})
  * @param fcm    the Firebase project and its service-account file; {@code api-base-url} only for tests and staging
  * @param breaker each provider's circuit breaker (the same settings for both)
  */
@@ -28,14 +29,51 @@ public record NotificationProperties(@DefaultValue WeChat wechat, @DefaultValue 
 
     public record WeChat(String appid, String secret, @DefaultValue("https://api.weixin.qq.com") String apiBaseUrl,
                          @DefaultValue("formal") String miniprogramState, @DefaultValue("5s") Duration timeout,
-                         @DefaultValue("100") int ratePerSecond, Map<String, Template> templates) {
+                         @DefaultValue("100") int ratePerSecond, Map<String, Template> templates, String token,
+                         String aesKey, @DefaultValue("JSON") DataFormat msgDataFormat) {
 
         public WeChat {
             templates = templates == null ? Map.of() : Map.copyOf(templates);
+            token = blankToNull(token);
+            aesKey = blankToNull(aesKey);
+            if (aesKey != null && !validAesKey(aesKey)) {
+                // The key itself stays out of the message: it is a secret.
+                throw new IllegalArgumentException("crm.notifications.wechat.aes-key (WECHAT_MESSAGE_AES_KEY) must be the "
+                        + "43-character EncodingAESKey from the mini-program console");
+            }
         }
 
         public boolean configured() {
             return appid != null && !appid.isBlank() && secret != null && !secret.isBlank();
+        }
+
+        /** Whether WeChat's message push is set up: without its token no push can be authenticated. */
+        public boolean receivesMessages() {
+            return token != null;
+        }
+
+        /** Secrets never reach a log line or an error message through the record's generated toString. */
+        @Override
+        public String toString() {
+            return "WeChat[appid=" + appid + ", apiBaseUrl=" + apiBaseUrl + ", miniprogramState=" + miniprogramState
+                    + ", timeout=" + timeout + ", templates=" + templates.keySet() + ", secret=" + mask(secret)
+                    + ", token=" + mask(token) + ", aesKey=" + mask(aesKey) + ", msgDataFormat=" + msgDataFormat + "]";
+        }
+
+        private static String blankToNull(String value) {
+            return value == null || value.isBlank() ? null : value.trim();
+        }
+
+        private static boolean validAesKey(String key) {
+            try {
+                return key.length() == 43 && java.util.Base64.getDecoder().decode(key + "=").length == 32;
+            } catch (IllegalArgumentException e) {
+                return false;
+            }
+        }
+
+        private static String mask(String secret) {
+            return secret == null || secret.isBlank() ? "unset" : "****";
         }
 
         /** The template for a notice: its own ({@code appointment_cancelled_by_hospital}) or its category's. */
@@ -44,6 +82,9 @@ public record NotificationProperties(@DefaultValue WeChat wechat, @DefaultValue 
             return own != null ? own : templates.get(notice.category().code());
         }
     }
+
+    /** How WeChat's message push encodes its bodies (the console's "data format"; JSON is the mini-program default). */
+    public enum DataFormat { JSON, XML }
 
     /**
      * A subscribe-message template: its id, the page its card opens (a notice's deep link when blank), and which

@@ -12,7 +12,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * What the notifications module holds about patients, for their data rights: the export's inbox and devices (never
  * the tokens), and the erasure of inbox, devices, WeChat credits and preferences, with every pending message to them
- * withdrawn. Delivery records stay: they name a message id and a channel, nothing about the person.
+ * withdrawn and the text of what they wrote over WeChat dropped. Delivery records stay: they name a message id and a
+ * channel, nothing about the person.
  */
 @Component
 public class NotificationRecords {
@@ -45,7 +46,8 @@ public class NotificationRecords {
 
     /**
      * Erasure, inside its transaction: pending messages to these patients are withdrawn; their inbox, devices, WeChat
-     * credits and preferences are deleted. Answers how many messages were withdrawn and devices removed.
+     * credits and preferences are deleted; their inbound WeChat messages lose text and media id. Answers how many
+     * messages were withdrawn and devices removed.
      */
     public Mono<Map<String, Long>> erase(Collection<UUID> patientIds) {
         UUID[] ids = patientIds.toArray(UUID[]::new);
@@ -58,6 +60,10 @@ public class NotificationRecords {
                         + "or recipient_id = any(cast(:ids as uuid[]))", ids))
                 .then(delete("delete from notifications.wechat_credits where recipient_id = any(cast(:ids as uuid[]))", ids))
                 .then(delete("delete from notifications.contact_preferences where patient_id = any(cast(:ids as uuid[]))", ids))
+                // What they wrote in the WeChat chat is theirs, not an id: kept messages keep only type and times.
+                .then(db.sql("update notifications.outbox set payload = payload || '{\"content\": null, \"mediaId\": null}', "
+                                + "updated_at = now() where topic = :topic and patient_id = any(cast(:ids as uuid[]))")
+                        .bind("topic", InboundMessage.TOPIC).bind("ids", ids).then())
                 .then(Mono.fromSupplier(() -> counts));
     }
 
