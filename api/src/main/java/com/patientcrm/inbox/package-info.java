@@ -1,6 +1,7 @@
 /**
- * The patient's side of the notifications module over HTTP: the in-app inbox, the app installations FCM reaches,
- * and the WeChat subscribe-message acceptances that allow WeChat messages. Every route acts for the signed-in
- * account's own patient record, which receives the messages of the family members it acts for.
+ * The notifications module over HTTP. The patient's side: the in-app inbox, the app installations FCM reaches, and
+ * the WeChat subscribe-message acceptances that allow WeChat messages; every such route acts for the signed-in
+ * account's own patient record, which receives the messages of the family members it acts for. The staff side: each
+ * patient's notification history with every channel attempt, and the resend of a dead letter.
  */
 package com.patientcrm.inbox;
