@@ -11,6 +11,7 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -38,6 +39,16 @@ class BookingNotices implements NoticeSource {
     @Override
     public Set<String> topics() {
         return Set.of(BookingMessages.REMINDER, BookingMessages.CHANGE, Waitlist.OFFER);
+    }
+
+    /** Reminders are their own category; booking changes and waitlist offers are changes the patient must know of. */
+    @Override
+    public Optional<Category> category(String topic) {
+        return Optional.ofNullable(switch (topic) {
+            case BookingMessages.REMINDER -> Category.APPOINTMENT_REMINDER;
+            case BookingMessages.CHANGE, Waitlist.OFFER -> Category.APPOINTMENT_CHANGE;
+            default -> null;
+        });
     }
 
     @Override

@@ -7,6 +7,7 @@ import com.patientcrm.notifications.OutboxEntry;
 import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
@@ -33,6 +34,11 @@ class CarePlanNotices implements NoticeSource {
     @Override
     public Set<String> topics() {
         return Set.of(CarePlanMessages.FOLLOW_UP, CarePlanMessages.RECALL);
+    }
+
+    @Override
+    public Optional<Category> category(String topic) {
+        return Optional.of(Category.FOLLOW_UP);
     }
 
     @Override

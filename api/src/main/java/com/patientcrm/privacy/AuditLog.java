@@ -56,8 +56,11 @@ public class AuditLog {
                         .then()));
     }
 
-    /** The current caller changed what happens to a patient's data (asked for or cancelled an erasure). */
-    Mono<Void> acted(String resource, UUID patientId, String resourceId, String action) {
+    /**
+     * The current caller changed what happens to a patient's data (asked for or cancelled an erasure, resent a
+     * notification).
+     */
+    public Mono<Void> acted(String resource, UUID patientId, String resourceId, String action) {
         return Actor.current().flatMap(actor -> Mono.deferContextual(context ->
                 db.sql(INSERT + "values (:kind, :actor, :patient, :resource, :id, :action, 'allowed', :request)")
                         .bind("kind", actor.kind())

@@ -55,6 +55,10 @@ class SecurityConfiguration {
                         .pathMatchers(HttpMethod.POST, "/staff/v1/care-plan-templates/**").hasRole("ADMIN")
                         .pathMatchers("/staff/v1/care-plan-templates/**", "/staff/v1/care-plans/**", "/staff/v1/recalls/**")
                                 .hasAnyRole("CARE_COORDINATOR", "ADMIN")
+                        // A patient's notification history is patient data: the staff who answer patients see it
+                        // and resend what failed to reach them; content editors have no need to.
+                        .pathMatchers("/staff/v1/notifications/**")
+                                .hasAnyRole("FEEDBACK_AGENT", "FEEDBACK_MANAGER", "ADMIN")
                         .pathMatchers("/staff/v1/**").hasRole("STAFF")
                         .pathMatchers("/integration/v1/departments/**", "/integration/v1/doctors/**",
                                 "/integration/v1/slots/**").hasAuthority("SCOPE_slots:write")

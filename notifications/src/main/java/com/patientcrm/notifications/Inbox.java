@@ -1,11 +1,8 @@
 package com.patientcrm.notifications;
 
 import io.r2dbc.spi.Readable;
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -54,9 +51,9 @@ public class Inbox {
     }
 
     public Mono<Page> page(UUID recipientId, String cursor, int limit) {
-        Optional<Position> after;
+        Optional<PageCursor> after;
         try {
-            after = Optional.ofNullable(cursor).map(Inbox::decode);
+            after = Optional.ofNullable(cursor).map(PageCursor::decode);
         } catch (RuntimeException e) {
             return Mono.error(new BadCursor());
         }
@@ -78,7 +75,7 @@ public class Inbox {
             }
             List<Item> shown = items.subList(0, limit);
             Item last = shown.get(limit - 1);
-            return new Page(List.copyOf(shown), encode(new Position(last.createdAt().toInstant(), last.id())), both.getT2());
+            return new Page(List.copyOf(shown), new PageCursor(last.createdAt().toInstant(), last.id()).encode(), both.getT2());
         });
     }
 
@@ -97,21 +94,5 @@ public class Inbox {
         return new Item(row.get("id", UUID.class), row.get("patient_id", UUID.class), row.get("category", String.class),
                 row.get("title", String.class), row.get("body", String.class), row.get("deep_link", String.class),
                 row.get("created_at", OffsetDateTime.class), row.get("read_at", OffsetDateTime.class));
-    }
-
-    private record Position(Instant at, UUID id) {}
-
-    private static String encode(Position position) {
-        long micros = position.at().getEpochSecond() * 1_000_000L + position.at().getNano() / 1_000;
-        return Base64.getUrlEncoder().withoutPadding()
-                .encodeToString((micros + "." + position.id()).getBytes(StandardCharsets.US_ASCII));
-    }
-
-    private static Position decode(String cursor) {
-        String text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.US_ASCII);
-        int dot = text.indexOf('.');
-        long micros = Long.parseLong(text.substring(0, dot));
-        return new Position(Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L),
-                UUID.fromString(text.substring(dot + 1)));
     }
 }

@@ -1,5 +1,6 @@
 package com.patientcrm.notifications;
 
+import java.util.Optional;
 import java.util.Set;
 import reactor.core.publisher.Mono;
 
@@ -13,4 +14,12 @@ public interface NoticeSource {
     Set<String> topics();
 
     Mono<Notice> compose(OutboxEntry entry);
+
+    /**
+     * What a topic's messages are about, for staff looking at the message history: a notice is composed only when
+     * its message is sent, so a queued or withdrawn message has none to ask. Empty when a topic's messages vary.
+     */
+    default Optional<Category> category(String topic) {
+        return Optional.empty();
+    }
 }
