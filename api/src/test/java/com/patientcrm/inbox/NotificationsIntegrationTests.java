@@ -155,6 +155,25 @@ class NotificationsIntegrationTests extends IntegrationTest {
     }
 
     @Test
+    void quietHoursHoldNothingWhenNoPushCouldReachThePatient() {
+        String token = patientToken();
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        http.patch().uri("/api/v1/me/preferences").headers(h -> h.setBearerAuth(token))
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("quietHours", Map.of("enabled", true, "timeZone", "UTC",
+                        "start", now.minusHours(1).toLocalTime().withSecond(0).withNano(0).toString().substring(0, 5),
+                        "end", now.plusHours(1).toLocalTime().withSecond(0).withNano(0).toString().substring(0, 5))))
+                .exchange().expectStatus().isOk();
+        String appointment = book(token, hospital.slot(seeded, day, ZONE, 2));
+        makeDue("appointment.reminder", appointment);
+        // No device, no WeChat: the inbox is the only way, so the reminder is done now, not held until morning.
+        for (UUID reminder : messageIds("appointment.reminder", appointment)) {
+            awaitStatus(reminder, "done");
+            assertThat(deliveries(reminder)).containsExactly("in_app:sent");
+        }
+    }
+
+    @Test
     void aWeChatMessageNeedsACreditAndEachAcceptanceIsOneMessage() {
         String code = "code-" + UUID.randomUUID();
         String token = (String) signInWithWeChat(code).get("access_token");

@@ -32,6 +32,11 @@ class AppPush implements PushChannel {
     }
 
     @Override
+    public Mono<Boolean> canReach(Delivery delivery) {
+        return devices.activeFor(delivery.recipient().patientId()).hasElements();
+    }
+
+    @Override
     public Mono<Result> push(Delivery delivery) {
         OutboxEntry entry = delivery.entry();
         return Mono.zip(devices.activeFor(delivery.recipient().patientId()).collectList(),

@@ -18,8 +18,9 @@ import reactor.core.publisher.Mono;
  *   <li>the recipient is whoever acts for the patient now; nobody (erased) means skipped;</li>
  *   <li>the in-app inbox gets it if {@link ContactPolicy} allows {@code in_app} (never held for quiet hours);</li>
  *   <li>then one push: each channel in turn (WeChat, then FCM) if the policy allows it; quiet hours defer the
- *       message (the inbox keeps what it has) unless the deferral would outlive the notice; a channel that cannot
- *       carry it (no credit, no device, refused) passes to the next; a transient failure retries the message.</li>
+ *       message (the inbox keeps what it has) unless the deferral would outlive the notice or the channel has no
+ *       way to the patient at all; a channel that cannot carry it (no credit, no device, refused) passes to the
+ *       next; a transient failure retries the message.</li>
  * </ol>
  * Every step is idempotent on the outbox message, so a retry or a crash never shows or sends anything twice.
  */
@@ -112,12 +113,18 @@ class Notifier implements OutboxHandler {
                     return push(delivery, index + 1, now, shown, why);
                 }
                 case DEFER -> {
-                    if (notice.expiresAt() != null && !decision.notBefore().isBefore(notice.expiresAt())) {
-                        return deliveries.record(entry.id(), channel.channel(), null, "skipped",
-                                        "quiet hours last beyond the notice's expiry", null)
-                                .thenReturn(shown ? Outcome.done() : Outcome.skipped("quiet hours outlast the notice"));
-                    }
-                    return Mono.just(Outcome.defer(decision.notBefore(), decision.reason()));
+                    return channel.canReach(delivery).flatMap(reachable -> {
+                        if (!reachable) {
+                            why.add(channel.channel().code() + ": no way to reach the patient");
+                            return push(delivery, index + 1, now, shown, why);
+                        }
+                        if (notice.expiresAt() != null && !decision.notBefore().isBefore(notice.expiresAt())) {
+                            return deliveries.record(entry.id(), channel.channel(), null, "skipped",
+                                            "quiet hours last beyond the notice's expiry", null)
+                                    .thenReturn(shown ? Outcome.done() : Outcome.skipped("quiet hours outlast the notice"));
+                        }
+                        return Mono.just(Outcome.defer(decision.notBefore(), decision.reason()));
+                    });
                 }
                 default -> {
                     return channel.push(delivery).flatMap(result -> switch (result.kind()) {

@@ -10,6 +10,12 @@ interface PushChannel {
 
     Mono<Result> push(Delivery delivery);
 
+    /**
+     * Whether this channel has a way to the recipient at all (an openid, a template and a credit; an active device),
+     * asked before holding a message for quiet hours: a message no push can carry is not held until morning.
+     */
+    Mono<Boolean> canReach(Delivery delivery);
+
     /** One message to one recipient, in the recipient's language. */
     record Delivery(OutboxEntry entry, Recipient recipient, Notice notice, String language) {}
 

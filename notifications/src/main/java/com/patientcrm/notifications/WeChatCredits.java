@@ -45,6 +45,13 @@ public class WeChatCredits {
                 .all().collectMap(Map.Entry::getKey, Map.Entry::getValue, java.util.TreeMap::new);
     }
 
+    Mono<Boolean> has(UUID recipientId, String templateId) {
+        return db.sql("select exists (select 1 from notifications.wechat_credits where recipient_id = :recipient "
+                        + "and template_id = :template and used_at is null) as has")
+                .bind("recipient", recipientId).bind("template", templateId)
+                .map(row -> row.get("has", Boolean.class)).one();
+    }
+
     /** Takes the oldest unused credit for this message; answers its id, or empty when there is none. */
     Mono<Long> take(UUID recipientId, String templateId, UUID outboxId) {
         return db.sql("update notifications.wechat_credits set used_at = now(), used_by = :outbox where id = "

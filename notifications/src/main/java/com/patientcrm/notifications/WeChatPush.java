@@ -33,6 +33,16 @@ class WeChatPush implements PushChannel {
     }
 
     @Override
+    public Mono<Boolean> canReach(Delivery delivery) {
+        NotificationProperties.Template template = properties.wechat().templateFor(delivery.notice());
+        if (delivery.recipient().wechatOpenId() == null || template == null || template.templateId() == null
+                || template.templateId().isBlank()) {
+            return Mono.just(false);
+        }
+        return credits.has(delivery.recipient().patientId(), template.templateId());
+    }
+
+    @Override
     public Mono<Result> push(Delivery delivery) {
         String openid = delivery.recipient().wechatOpenId();
         if (openid == null) {
