@@ -7,6 +7,7 @@ import com.patientcrm.notifications.ContactPolicy;
 import com.patientcrm.notifications.ContactPreferences;
 import com.patientcrm.notifications.Preferences;
 import java.time.Instant;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -45,16 +46,33 @@ class ContactRules implements ContactPolicy {
 
     @Override
     public Mono<ContactDecision> mayContact(UUID patientId, Category category, Channel channel, Instant at) {
+        return mayContactOn(patientId, category, at).map(decisions -> decisions.get(channel));
+    }
+
+    /** One look at the holder, their consents and their preferences decides every channel. */
+    @Override
+    public Mono<Map<Channel, ContactDecision>> mayContactOn(UUID patientId, Category category, Instant at) {
         if (category.critical()) {
-            return Mono.just(ContactDecision.allow());
+            return Mono.just(every(channel -> ContactDecision.allow()));
         }
         return holder(patientId).flatMap(holder -> catalog.current(at).flatMap(current -> {
             List<ConsentCatalog.Row> required = current.stream().filter(ConsentCatalog.Row::required).toList();
             Optional<ConsentCatalog.Row> marketing = current.stream().filter(r -> r.kind().equals("marketing")).findFirst();
             UUID[] documents = current.stream().map(ConsentCatalog.Row::documentId).toArray(UUID[]::new);
-            return ledger.latest(":owner", holder, documents).zipWith(preferences.effective(holder))
-                    .map(both -> decide(category, channel, at, required, marketing, both.getT1(), both.getT2()));
-        })).defaultIfEmpty(ContactDecision.deny("no-patient"));
+            // With no document in force there is no ledger to read.
+            Mono<Map<UUID, ConsentLedger.Latest>> latest = documents.length == 0 ? Mono.just(Map.of())
+                    : ledger.latest(":owner", holder, documents);
+            return latest.zipWith(preferences.effective(holder)).map(both -> every(channel ->
+                    decide(category, channel, at, required, marketing, both.getT1(), both.getT2())));
+        })).defaultIfEmpty(every(channel -> ContactDecision.deny("no-patient")));
+    }
+
+    private static Map<Channel, ContactDecision> every(java.util.function.Function<Channel, ContactDecision> decision) {
+        Map<Channel, ContactDecision> decisions = new EnumMap<>(Channel.class);
+        for (Channel channel : Channel.values()) {
+            decisions.put(channel, decision.apply(channel));
+        }
+        return decisions;
     }
 
     private static ContactDecision decide(Category category, Channel channel, Instant at,

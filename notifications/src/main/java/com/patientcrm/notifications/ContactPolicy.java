@@ -1,7 +1,10 @@
 package com.patientcrm.notifications;
 
 import java.time.Instant;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.UUID;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -12,4 +15,14 @@ import reactor.core.publisher.Mono;
 public interface ContactPolicy {
 
     Mono<ContactDecision> mayContact(UUID patientId, Category category, Channel channel, Instant at);
+
+    /**
+     * The decision for every channel at once, for a sender that may try several: an implementation should look at
+     * consent and preferences once. This default asks channel by channel.
+     */
+    default Mono<Map<Channel, ContactDecision>> mayContactOn(UUID patientId, Category category, Instant at) {
+        return Flux.fromArray(Channel.values())
+                .concatMap(channel -> mayContact(patientId, category, channel, at).map(decision -> Map.entry(channel, decision)))
+                .collectMap(Map.Entry::getKey, Map.Entry::getValue, () -> new EnumMap<>(Channel.class));
+    }
 }

@@ -75,18 +75,21 @@ class Notifier implements OutboxHandler {
     }
 
     private Mono<Outcome> deliver(OutboxEntry entry, Notice notice, Recipient recipient, Instant now) {
-        return preferences.effective(recipient.patientId()).flatMap(settings -> {
-            String language = settings.language();
-            PushChannel.Delivery delivery = new PushChannel.Delivery(entry, recipient, notice, language);
-            return inApp(delivery, now).flatMap(shown -> push(delivery, 0, now, shown, new ArrayList<>()));
-        });
+        return Mono.zip(preferences.effective(recipient.patientId()),
+                        policy.mayContactOn(entry.patientId(), notice.category(), now))
+                .flatMap(both -> {
+                    PushChannel.Delivery delivery = new PushChannel.Delivery(entry, recipient, notice, both.getT1().language());
+                    Map<Channel, ContactDecision> decisions = both.getT2();
+                    return inApp(delivery, decisions.get(Channel.IN_APP))
+                            .flatMap(shown -> push(delivery, decisions, 0, shown, new ArrayList<>()));
+                });
     }
 
     /** Answers whether the notice is in the inbox (now or from an earlier attempt). */
-    private Mono<Boolean> inApp(PushChannel.Delivery delivery, Instant now) {
+    private Mono<Boolean> inApp(PushChannel.Delivery delivery, ContactDecision allowed) {
         OutboxEntry entry = delivery.entry();
         Notice notice = delivery.notice();
-        return policy.mayContact(entry.patientId(), notice.category(), Channel.IN_APP, now).flatMap(decision -> {
+        return Mono.just(allowed).flatMap(decision -> {
             if (decision.verdict() == ContactDecision.Verdict.DENY) {
                 return deliveries.record(entry.id(), Channel.IN_APP, null, "skipped", decision.reason(), null)
                         .thenReturn(false);
@@ -99,24 +102,25 @@ class Notifier implements OutboxHandler {
         });
     }
 
-    private Mono<Outcome> push(PushChannel.Delivery delivery, int index, Instant now, boolean shown, List<String> why) {
+    private Mono<Outcome> push(PushChannel.Delivery delivery, Map<Channel, ContactDecision> decisions, int index,
+                               boolean shown, List<String> why) {
         if (index == channels.size()) {
             return Mono.just(shown ? Outcome.done() : Outcome.skipped("no channel may carry it: " + String.join("; ", why)));
         }
         PushChannel channel = channels.get(index);
         OutboxEntry entry = delivery.entry();
         Notice notice = delivery.notice();
-        return policy.mayContact(entry.patientId(), notice.category(), channel.channel(), now).flatMap(decision -> {
+        return Mono.just(decisions.get(channel.channel())).flatMap(decision -> {
             switch (decision.verdict()) {
                 case DENY -> {
                     why.add(channel.channel().code() + ": " + decision.reason());
-                    return push(delivery, index + 1, now, shown, why);
+                    return push(delivery, decisions, index + 1, shown, why);
                 }
                 case DEFER -> {
                     return channel.canReach(delivery).flatMap(reachable -> {
                         if (!reachable) {
                             why.add(channel.channel().code() + ": no way to reach the patient");
-                            return push(delivery, index + 1, now, shown, why);
+                            return push(delivery, decisions, index + 1, shown, why);
                         }
                         if (notice.expiresAt() != null && !decision.notBefore().isBefore(notice.expiresAt())) {
                             return deliveries.record(entry.id(), channel.channel(), null, "skipped",
@@ -131,7 +135,7 @@ class Notifier implements OutboxHandler {
                         case SENT -> Mono.just(Outcome.done());
                         case UNAVAILABLE -> {
                             why.add(channel.channel().code() + ": " + result.reason());
-                            yield push(delivery, index + 1, now, shown, why);
+                            yield push(delivery, decisions, index + 1, shown, why);
                         }
                         case HOLD -> Mono.just(Outcome.defer(result.retryAfter(), result.reason()));
                         case RETRY -> Mono.just(result.retryAfter() != null

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
 import me.chanjar.weixin.common.error.WxErrorException;
+import me.chanjar.weixin.common.util.http.apache.DefaultApacheHttpClientBuilder;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -40,6 +41,13 @@ final class WxJavaWeChatSender implements WeChatSender {
         config.setApiHostUrl(settings.apiBaseUrl());
         // The stable token is shared with sign-in's client (and other instances) instead of invalidating theirs.
         config.useStableAccessToken(true);
+        // WxJava's HTTP client is one per JVM (sign-in shares it) and allows 10 connections per host by default, which
+        // caps sends at a few hundred a second; the dispatcher bounds how many run at once anyway. Set before its
+        // first use, which builds it.
+        DefaultApacheHttpClientBuilder http = DefaultApacheHttpClientBuilder.get();
+        http.setMaxConnPerHost(Math.max(http.getMaxConnPerHost(), 128));
+        http.setMaxTotalConn(Math.max(http.getMaxTotalConn(), 256));
+        config.setApacheHttpClientBuilder(http);
         WxMaServiceImpl service = new WxMaServiceImpl();
         service.setWxMaConfig(config);
         // The service reads its own retry fields, not the config's.

@@ -1,0 +1,90 @@
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Stand-ins for WeChat's subscribe-message API and FCM's v1 send API for the notifications benchmark: each send
+ * answers success after DELAY_MS (a realistic provider round trip), and every message is counted by its identity
+ * (WeChat: openid and page, which names the appointment; FCM: token and message id) so duplicates show.
+ * GET /stats answers the counts. JDK only: java FakeProviders.java PORT DELAY_MS
+ */
+public class FakeProviders {
+
+    private static final Pattern TOUSER = Pattern.compile("\"touser\"\\s*:\\s*\"([^\"]+)\"");
+    private static final Pattern PAGE = Pattern.compile("\"page\"\\s*:\\s*\"([^\"]+)\"");
+    private static final Pattern TOKEN = Pattern.compile("\"token\"\\s*:\\s*\"([^\"]+)\"");
+    private static final Pattern MESSAGE_ID = Pattern.compile("\"messageId\"\\s*:\\s*\"([^\"]+)\"");
+
+    private static final ConcurrentHashMap<String, LongAdder> seen = new ConcurrentHashMap<>();
+    private static final LongAdder wechat = new LongAdder();
+    private static final LongAdder fcm = new LongAdder();
+    private static final AtomicLong ids = new AtomicLong();
+
+    public static void main(String[] args) throws IOException {
+        int port = Integer.parseInt(args[0]);
+        long delay = Long.parseLong(args[1]);
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 1024);
+        server.setExecutor(Executors.newFixedThreadPool(256));
+        server.createContext("/", exchange -> {
+            try (exchange) {
+                String path = exchange.getRequestURI().getPath();
+                String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+                if (path.startsWith("/cgi-bin/token") || path.startsWith("/cgi-bin/stable_token")) {
+                    answer(exchange, 200, "{\"access_token\":\"bench-token\",\"expires_in\":7200}");
+                } else if (path.equals("/cgi-bin/message/subscribe/send")) {
+                    sleep(delay);
+                    wechat.increment();
+                    count("wechat|" + first(TOUSER, body) + "|" + first(PAGE, body));
+                    answer(exchange, 200, "{\"errcode\":0,\"errmsg\":\"ok\",\"msgid\":" + ids.incrementAndGet() + "}");
+                } else if (path.endsWith("/messages:send")) {
+                    sleep(delay);
+                    fcm.increment();
+                    count("fcm|" + first(TOKEN, body) + "|" + first(MESSAGE_ID, body));
+                    answer(exchange, 200, "{\"name\":\"projects/bench/messages/" + ids.incrementAndGet() + "\"}");
+                } else if (path.equals("/stats")) {
+                    long duplicates = seen.values().stream().mapToLong(LongAdder::sum).filter(n -> n > 1).map(n -> n - 1).sum();
+                    answer(exchange, 200, "{\"wechat\":" + wechat.sum() + ",\"fcm\":" + fcm.sum() + ",\"distinct\":"
+                            + seen.size() + ",\"duplicates\":" + duplicates + "}");
+                } else {
+                    answer(exchange, 404, "{\"errcode\":404}");
+                }
+            }
+        });
+        server.start();
+    }
+
+    private static void count(String key) {
+        seen.computeIfAbsent(key, k -> new LongAdder()).increment();
+    }
+
+    private static String first(Pattern pattern, String body) {
+        Matcher m = pattern.matcher(body);
+        return m.find() ? m.group(1) : "?";
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void answer(HttpExchange exchange, int status, String json) throws IOException {
+        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json; charset=UTF-8");
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+}

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Notifications benchmark, one command: bench/notifications/run.sh
+# Starts stand-ins for WeChat and FCM that answer each send after DELAY_MS, starts the service on its embedded
+# PostgreSQL pointed at them, seeds MESSAGES due appointment reminders (patients with an app device each, half of
+# them also WeChat users holding a subscription credit), lets the dispatcher drain them, and prints messages/s,
+# the delay from due time to sent (p50/p95/p99), duplicates (by the stand-ins' count and by the delivery records),
+# and the service's peak resident memory.
+# Knobs: MESSAGES (100000), DELAY_MS (20), TIMEOUT seconds to wait for the drain (900), APP_JAVA_OPTS.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+MESSAGES=${MESSAGES:-100000}
+DELAY_MS=${DELAY_MS:-20}
+TIMEOUT=${TIMEOUT:-900}
+PORT=${BENCH_PORT:-18081}
+PGPORT=${BENCH_PG_PORT:-55433}
+FAKE=${BENCH_FAKE_PORT:-19998}
+DATA=$(mktemp -d)
+OUT=bench/results/notifications-$(date -u +%Y%m%dT%H%M%SZ).txt
+PSQL="psql -h 127.0.0.1 -p $PGPORT -U postgres -d postgres -qtA"
+command -v psql >/dev/null || { echo "psql not found: apt-get install postgresql-client"; exit 1; }
+
+./mvnw -q -B -pl api -am package -DskipTests
+java bench/notifications/FakeProviders.java "$FAKE" "$DELAY_MS" >"$DATA/fake.log" 2>&1 &
+FAKE_PID=$!
+# Provider quotas are lifted: the benchmark measures the delivery engine, not the rate limits that protect a real
+# WeChat or FCM quota (100/s and 500/s by default).
+PORT=$PORT DATA_DIR=$DATA EMBEDDED_DB_PORT=$PGPORT \
+  WECHAT_APPID=wx-bench WECHAT_SECRET=bench WECHAT_API_BASE_URL=http://127.0.0.1:$FAKE \
+  WECHAT_TEMPLATE_APPOINTMENT_REMINDER=tmpl-reminder FCM_PROJECT_ID=bench \
+  java -Xmx512m ${APP_JAVA_OPTS:-} -Dcrm.notifications.fcm.api-base-url=http://127.0.0.1:$FAKE \
+  -Dcrm.notifications.wechat.rate-per-second=100000 -Dcrm.notifications.fcm.rate-per-second=100000 \
+  -jar api/target/api-0.1.0-SNAPSHOT.jar >"$DATA/app.log" 2>&1 &
+APP=$!
+trap 'kill $APP $FAKE_PID 2>/dev/null; wait $APP 2>/dev/null; rm -rf "$DATA"' EXIT
+for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$PORT/actuator/health/readiness" >/dev/null && break; sleep 1; done
+curl -sf "http://127.0.0.1:$PORT/actuator/health/readiness" >/dev/null || { tail -40 "$DATA/app.log"; exit 1; }
+
+# One transaction: the reminders come due together 20 s after it commits (the seeding itself is not measured).
+$PSQL -v n="$MESSAGES" >/dev/null <<'SQL'
+begin;
+insert into app.departments (id, external_id, name, time_zone, booking_horizon_days, min_notice_minutes, source_version)
+values ('00000000-0000-0000-0000-00000000d001', 'bench-dep', 'Cardiology', 'Asia/Shanghai', 14, 0, 1);
+insert into app.doctors (id, external_id, department_id, name, source_version)
+values ('00000000-0000-0000-0000-00000000d002', 'bench-doc', '00000000-0000-0000-0000-00000000d001', 'Dr. Bench', 1);
+create temp table b as select g as n, gen_random_uuid() as patient, gen_random_uuid() as account,
+       gen_random_uuid() as appointment, ((g - 1) / 100) as slot_no from generate_series(1, :n) g;
+insert into app.slots (id, external_id, doctor_id, starts_at, ends_at, time_zone, local_date, capacity, booked,
+                       visit_type, fee_cents, source_version)
+select md5('slot' || s)::uuid, 'bench-slot-' || s, '00000000-0000-0000-0000-00000000d002',
+       now() + interval '3 days' + s * interval '1 minute', now() + interval '3 days' + s * interval '1 minute' + interval '10 minutes',
+       'Asia/Shanghai', (now() + interval '3 days')::date, 100, 100, 'outpatient', 0, 1
+from generate_series(0, (:n - 1) / 100) s;
+insert into auth.patient_accounts (id) select account from b;
+insert into app.patients (id, account_id, name) select patient, account, 'Bench ' || n from b;
+insert into app.appointments (id, slot_id, doctor_id, patient_id, booked_by, person_key, local_date, starts_at, status)
+select b.appointment, md5('slot' || b.slot_no)::uuid, '00000000-0000-0000-0000-00000000d002', b.patient, b.account,
+       convert_to('bench:' || b.n, 'UTF8'), (now() + interval '3 days')::date,
+       now() + interval '3 days' + b.slot_no * interval '1 minute', 'BOOKED'
+from b;
+insert into notifications.contact_preferences (patient_id, quiet_enabled, quiet_start, quiet_end, quiet_zone)
+select patient, false, '22:00', '08:00', 'Asia/Shanghai' from b;
+insert into notifications.devices (id, recipient_id, token, platform) select gen_random_uuid(), patient, 'bench-' || n, 'android' from b;
+insert into auth.wechat_identities (appid, openid, account_id) select 'wx-bench', 'o-bench-' || n, account from b where n % 2 = 0;
+insert into notifications.wechat_credits (recipient_id, template_id) select patient, 'tmpl-reminder' from b where n % 2 = 0;
+insert into notifications.outbox (id, topic, dedupe_key, patient_id, subject_id, payload, due_at)
+select gen_random_uuid(), 'appointment.reminder', 'bench:' || n, patient, appointment,
+       jsonb_build_object('appointmentId', appointment), now() + interval '20 seconds'
+from b;
+commit;
+analyze;
+SQL
+echo "seeded $MESSAGES reminders; draining..."
+START=$(date +%s)
+while :; do
+  LEFT=$($PSQL -c "select count(*) from notifications.outbox where topic = 'appointment.reminder' and status in ('pending', 'claimed')")
+  [ "$LEFT" = "0" ] && break
+  [ $(( $(date +%s) - START )) -gt "$TIMEOUT" ] && { echo "gave up after $TIMEOUT s with $LEFT left"; break; }
+  sleep 2
+done
+PEAK_KB=$(awk '/VmHWM/ {print $2}' /proc/$APP/status)
+STATS=$(curl -s "http://127.0.0.1:$FAKE/stats")
+{
+  echo "# Notifications benchmark $(date -u +%FT%TZ) on $(nproc) cores: $MESSAGES due reminders, providers answering in $DELAY_MS ms"
+  $PSQL -c "select 'drained: ' || count(*) filter (where status = 'done') || ' done, ' || count(*) filter (where status = 'skipped') || ' skipped, ' || count(*) filter (where status = 'dead') || ' dead, ' || count(*) filter (where status in ('pending','claimed')) || ' left' from notifications.outbox where topic = 'appointment.reminder'"
+  $PSQL -c "select 'throughput: ' || round(count(*) / extract(epoch from max(updated_at) - min(due_at))::numeric) || ' messages/s (' || round(extract(epoch from max(updated_at) - min(due_at))::numeric, 1) || ' s from due time to the last one sent)' from notifications.outbox where topic = 'appointment.reminder' and status = 'done'"
+  $PSQL -c "select 'due to sent: p50 ' || round(percentile_cont(0.5) within group (order by extract(epoch from updated_at - due_at))::numeric, 2) || ' s, p95 ' || round(percentile_cont(0.95) within group (order by extract(epoch from updated_at - due_at))::numeric, 2) || ' s, p99 ' || round(percentile_cont(0.99) within group (order by extract(epoch from updated_at - due_at))::numeric, 2) || ' s' from notifications.outbox where topic = 'appointment.reminder' and status = 'done'"
+  $PSQL -c "select 'deliveries: ' || string_agg(channel || ' ' || status || ' ' || n, ', ' order by channel, status) from (select channel, status, count(*) n from notifications.deliveries group by 1, 2) x"
+  echo "providers (stand-ins' own count): $STATS"
+  $PSQL -c "select 'duplicates by the delivery records: ' || count(*) from (select outbox_id, channel, target from notifications.deliveries where status = 'sent' group by 1, 2, 3 having count(*) > 1) x"
+  $PSQL -c "select 'inbox items: ' || count(*) || ' (' || count(distinct outbox_id) || ' distinct messages)' from notifications.inbox"
+  echo "service peak resident memory: $(( PEAK_KB / 1024 )) MB (-Xmx512m)"
+} | tee "$OUT"
+echo "recorded in $OUT"
