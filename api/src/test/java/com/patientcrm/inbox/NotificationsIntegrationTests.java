@@ -255,6 +255,56 @@ class NotificationsIntegrationTests extends IntegrationTest {
     }
 
     @Test
+    void fcmsQuotaAnswerIsHonouredBeforeTheRetry() {
+        String token = patientToken();
+        String limited = "quota-" + UUID.randomUUID();
+        String scenario = "quota " + limited;
+        ExternalFakes.fcm().stubFor(WireMock.post(WireMock.urlPathMatching("/v1/projects/[^/]+/messages:send"))
+                .atPriority(1).inScenario(scenario).whenScenarioStateIs(Scenario.STARTED)
+                .withRequestBody(WireMock.containing(limited))
+                .willReturn(WireMock.jsonResponse("{\"error\":{\"code\":429,\"status\":\"RESOURCE_EXHAUSTED\",\"details\":[{"
+                        + "\"@type\":\"type.googleapis.com/google.firebase.fcm.v1.FcmError\",\"errorCode\":\"QUOTA_EXCEEDED\"}]}}",
+                        429).withHeader("Retry-After", "2"))
+                .willSetStateTo("recovered"));
+        register(token, limited);
+
+        String appointment = book(token, hospital.slot(seeded, day, ZONE, 2));
+        UUID message = messageId("appointment.change", appointment);
+        awaitStatus(message, "done");
+        assertThat(deliveries(message)).containsExactly("in_app:sent", "app_push:failed", "app_push:sent");
+        // The retry waited for the Retry-After (2 s), not the test's 200 ms back-off.
+        Double gap = db.sql("select extract(epoch from max(attempted_at) - min(attempted_at))::float8 as gap "
+                        + "from notifications.deliveries where outbox_id = :id and channel = 'app_push'")
+                .bind("id", message).map(row -> row.get("gap", Double.class)).one().block(Duration.ofSeconds(5));
+        assertThat(gap).isGreaterThanOrEqualTo(1.9);
+    }
+
+    @Test
+    void weChatsDailyQuotaWaitsForBeijingMidnightAndKeepsTheCredit() {
+        String token = (String) signInWithWeChat("quota-" + UUID.randomUUID()).get("access_token");
+        http.post().uri("/api/v1/me/wechat-subscriptions").headers(h -> h.setBearerAuth(token))
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("results", Map.of("tmpl-change", "accept")))
+                .exchange().expectStatus().isOk();
+
+        String appointment = book(token, hospital.slot(seeded, day, ZONE, 2));
+        UUID message = messageId("appointment.change", appointment);
+        Awaitility.await().atMost(Duration.ofSeconds(20))
+                .until(() -> deliveries(message).containsAll(List.of("in_app:sent", "wechat:failed")));
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> "pending".equals(statuses(message)));
+        OffsetDateTime due = db.sql("select due_at from notifications.outbox where id = :id").bind("id", message)
+                .map(row -> row.get("due_at", OffsetDateTime.class)).one().block(Duration.ofSeconds(5));
+        java.time.ZonedDateTime beijing = due.atZoneSameInstant(ZoneId.of("Asia/Shanghai"));
+        assertThat(beijing.toLocalTime()).isEqualTo(java.time.LocalTime.of(0, 5));
+        assertThat(beijing.toLocalDate()).isEqualTo(LocalDate.now(ZoneId.of("Asia/Shanghai")).plusDays(1));
+        // The credit was not used up: WeChat refused the call, not the patient.
+        http.get().uri("/api/v1/me/wechat-subscriptions").headers(h -> h.setBearerAuth(token)).exchange()
+                .expectStatus().isOk().expectBody().jsonPath("$.balance.tmpl-change").isEqualTo(1);
+        // Leave nothing due at midnight for later tests.
+        db.sql("update notifications.outbox set status = 'cancelled' where id = :id").bind("id", message).then()
+                .block(Duration.ofSeconds(5));
+    }
+
+    @Test
     void theInboxPagesNewestFirstWithAStableCursor() {
         String token = patientToken();
         for (int i = 0; i < 3; i++) {
