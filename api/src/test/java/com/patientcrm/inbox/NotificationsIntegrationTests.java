@@ -129,13 +129,7 @@ class NotificationsIntegrationTests extends IntegrationTest {
     @Test
     void quietHoursHoldThePushButNotTheInbox() {
         String token = patientToken();
-        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-        http.patch().uri("/api/v1/me/preferences").headers(h -> h.setBearerAuth(token))
-                .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("quietHours", Map.of("enabled", true, "timeZone", "UTC",
-                        "start", now.minusHours(1).toLocalTime().withSecond(0).withNano(0).toString().substring(0, 5),
-                        "end", now.plusHours(1).toLocalTime().withSecond(0).withNano(0).toString().substring(0, 5))))
-                .exchange().expectStatus().isOk();
+        quietHoursAroundNow(token);
         http.post().uri("/api/v1/me/devices").headers(h -> h.setBearerAuth(token)).contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("token", "fcm-" + UUID.randomUUID(), "platform", "ios")).exchange()
                 .expectStatus().isCreated();
@@ -157,13 +151,7 @@ class NotificationsIntegrationTests extends IntegrationTest {
     @Test
     void quietHoursHoldNothingWhenNoPushCouldReachThePatient() {
         String token = patientToken();
-        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-        http.patch().uri("/api/v1/me/preferences").headers(h -> h.setBearerAuth(token))
-                .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("quietHours", Map.of("enabled", true, "timeZone", "UTC",
-                        "start", now.minusHours(1).toLocalTime().withSecond(0).withNano(0).toString().substring(0, 5),
-                        "end", now.plusHours(1).toLocalTime().withSecond(0).withNano(0).toString().substring(0, 5))))
-                .exchange().expectStatus().isOk();
+        quietHoursAroundNow(token);
         String appointment = book(token, hospital.slot(seeded, day, ZONE, 2));
         makeDue("appointment.reminder", appointment);
         // No device, no WeChat: the inbox is the only way, so the reminder is done now, not held until morning.
@@ -352,6 +340,17 @@ class NotificationsIntegrationTests extends IntegrationTest {
                 .expectBody().jsonPath("$.length()").isEqualTo(10);
         http.post().uri("/api/v1/me/devices").headers(h -> h.setBearerAuth(a)).contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("token", "x", "platform", "symbian")).exchange().expectStatus().isBadRequest();
+    }
+
+    /** Quiet hours from an hour ago to an hour from now, in UTC. */
+    private void quietHoursAroundNow(String token) {
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        http.patch().uri("/api/v1/me/preferences").headers(h -> h.setBearerAuth(token))
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("quietHours", Map.of("enabled", true, "timeZone", "UTC",
+                        "start", now.minusHours(1).toLocalTime().withSecond(0).withNano(0).toString().substring(0, 5),
+                        "end", now.plusHours(1).toLocalTime().withSecond(0).withNano(0).toString().substring(0, 5))))
+                .exchange().expectStatus().isOk();
     }
 
     private Map<?, ?> register(String token, String fcmToken) {
