@@ -90,6 +90,21 @@ class InboundWeChatIntegrationTests extends IntegrationTest {
     }
 
     @Test
+    void aCapturedSignedUrlCannotCarryAnotherMessage() {
+        var url = WeChatPushes.plain(WeChatPushes.now(), null);
+        long original = WeChatPushes.msgId();
+        long swapped = WeChatPushes.msgId();
+        post(url, WeChatPushes.text("o-" + UUID.randomUUID(), original, "hello")).expectStatus().isOk();
+        // WeChat's own retry of the same push is answered as before.
+        post(url, WeChatPushes.text("o-" + UUID.randomUUID(), original, "hello")).expectStatus().isOk();
+        // The same signature with another message (a body swapped in transit) is refused and stores nothing.
+        post(url, WeChatPushes.text("o-" + UUID.randomUUID(), swapped, "forged")).expectStatus().isUnauthorized()
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
+        assertThat(stored(original)).hasSize(1);
+        assertThat(stored(swapped)).isEmpty();
+    }
+
+    @Test
     void aMessageFromAWeChatUserWithoutAnAccountIsStoredAnonymously() {
         long msgId = WeChatPushes.msgId();
         Map<String, Object> image = WeChatPushes.message("o-stranger-" + UUID.randomUUID(), "image");

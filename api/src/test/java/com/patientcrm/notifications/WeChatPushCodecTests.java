@@ -73,7 +73,7 @@ class WeChatPushCodecTests {
                 settings(null, null, NotificationProperties.DataFormat.JSON),
                 new NotificationProperties.Fcm(null, null, null, Duration.ofSeconds(5), 500),
                 new NotificationProperties.Breaker(20, 10, 50, Duration.ofSeconds(30), 3));
-        WeChatInbound inbound = new WeChatInbound(properties, (appid, openid) -> Mono.empty(), null, Clock.systemUTC());
+        WeChatInbound inbound = new WeChatInbound(properties, (appid, openid) -> Mono.empty(), null, null, null, Clock.systemUTC());
 
         StepVerifier.create(inbound.receive(new WeChatInbound.Push("s", "1", "n", null, null),
                         Mono.error(new AssertionError("the body must not be read"))))

@@ -7,7 +7,10 @@ import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -29,14 +32,19 @@ public class WeChatInbound {
     private final WeChatPushCodec codec;
     private final WeChatUsers users;
     private final Outbox outbox;
+    private final DatabaseClient db;
+    private final TransactionalOperator tx;
     private final Clock clock;
 
-    WeChatInbound(NotificationProperties properties, WeChatUsers users, Outbox outbox, Clock clock) {
+    WeChatInbound(NotificationProperties properties, WeChatUsers users, Outbox outbox, DatabaseClient db,
+                  TransactionalOperator tx, Clock clock) {
         NotificationProperties.WeChat settings = properties.wechat();
         this.appid = settings.appid();
         this.codec = settings.receivesMessages() ? new WeChatPushCodec(settings) : null;
         this.users = users;
         this.outbox = outbox;
+        this.db = db;
+        this.tx = tx;
         this.clock = clock;
         if (codec == null) {
             log.warn("WeChat message push is not configured (WECHAT_MESSAGE_TOKEN): /wechat/v1/messages answers 503");
@@ -74,7 +82,7 @@ public class WeChatInbound {
                 .then(body.defaultIfEmpty(""))
                 .publishOn(Schedulers.boundedElastic())
                 .map(text -> read(push, text))
-                .flatMap(this::store);
+                .flatMap(message -> store(push, message));
     }
 
     private void authenticate(Push push) {
@@ -109,17 +117,46 @@ public class WeChatInbound {
         return codec.encrypted(body, push.timestamp(), push.nonce(), push.msgSignature());
     }
 
-    private Mono<Void> store(WxMaMessage message) {
+    private Mono<Void> store(Push push, WxMaMessage message) {
         if (message.getFromUser() == null || message.getMsgType() == null || message.getCreateTime() == null) {
             return Mono.error(new Rejected(Rejected.Reason.MALFORMED));
         }
+        String dedupeKey = WeChatPushCodec.dedupeKey(message);
         Mono<UUID> patient = appid == null ? Mono.empty() : users.patientFor(appid, message.getFromUser());
-        // One insert in its own (auto-commit) transaction: when it completes, the message is committed.
-        return patient.map(Optional::of).defaultIfEmpty(Optional.empty())
-                .flatMap(known -> outbox.enqueue(new OutboxMessage(InboundMessage.TOPIC, WeChatPushCodec.dedupeKey(message),
+        // The signature's binding and the message commit together: a push that failed here can be retried by WeChat.
+        return bind(push.signature(), dedupeKey)
+                .then(patient.map(Optional::of).defaultIfEmpty(Optional.empty()))
+                .flatMap(known -> outbox.enqueue(new OutboxMessage(InboundMessage.TOPIC, dedupeKey,
                         known.orElse(null), null, WeChatPushCodec.inbound(message, known.isPresent()).payload(),
                         clock.instant())))
+                .as(tx::transactional)
                 .doOnSuccess(done -> log.debug("Stored a WeChat push ({})", message.getMsgType()));
+    }
+
+    /**
+     * A signature may carry only the message it first carried (WeChat's own retry of it is fine): in plain mode the
+     * signature does not cover the body, so a captured URL must not be able to deliver another one.
+     */
+    private Mono<Void> bind(String signature, String dedupeKey) {
+        return db.sql("insert into notifications.wechat_push_signatures (signature, dedupe_key) values (:signature, :key) "
+                        + "on conflict (signature) do update set seen_at = notifications.wechat_push_signatures.seen_at "
+                        + "returning dedupe_key")
+                .bind("signature", signature).bind("key", dedupeKey)
+                .map(row -> row.get("dedupe_key", String.class)).one()
+                .flatMap(bound -> bound.equals(dedupeKey) ? Mono.<Void>empty()
+                        : Mono.error(new Rejected(Rejected.Reason.FORGED)));
+    }
+
+    /** Signatures older than the accepted window cannot come back (their timestamp is refused): forget them. */
+    @Scheduled(fixedDelayString = "PT1M", initialDelayString = "PT1M")
+    void forgetOldSignatures() {
+        if (db == null) {
+            return;
+        }
+        db.sql("delete from notifications.wechat_push_signatures where seen_at < now() - interval '10 minutes'")
+                .fetch().rowsUpdated()
+                .subscribe(n -> { }, e -> log.warn("Could not forget old WeChat push signatures ({})",
+                        e.getClass().getSimpleName()));
     }
 
     /**
