@@ -47,6 +47,11 @@ final class WxJavaWeChatSender implements WeChatSender {
         DefaultApacheHttpClientBuilder http = DefaultApacheHttpClientBuilder.get();
         http.setMaxConnPerHost(Math.max(http.getMaxConnPerHost(), 128));
         http.setMaxTotalConn(Math.max(http.getMaxTotalConn(), 256));
+        // Every outbound call has its connect and read timeouts (WxJava's defaults are 5 s; ours are configured).
+        int timeoutMillis = (int) settings.timeout().toMillis();
+        http.setConnectionTimeout(timeoutMillis);
+        http.setSoTimeout(timeoutMillis);
+        http.setConnectionRequestTimeout(timeoutMillis);
         config.setApacheHttpClientBuilder(http);
         WxMaServiceImpl service = new WxMaServiceImpl();
         service.setWxMaConfig(config);
