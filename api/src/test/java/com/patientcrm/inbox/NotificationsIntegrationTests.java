@@ -223,14 +223,7 @@ class NotificationsIntegrationTests extends IntegrationTest {
     void aPushThatFailsForAMomentIsRetriedAndDeliveredOnce() {
         String token = patientToken();
         String flaky = "flaky-" + UUID.randomUUID();
-        String scenario = "flaky " + flaky;
-        ExternalFakes.fcm().stubFor(WireMock.post(WireMock.urlPathMatching("/v1/projects/[^/]+/messages:send"))
-                .atPriority(1).inScenario(scenario).whenScenarioStateIs(Scenario.STARTED)
-                .withRequestBody(WireMock.containing(flaky))
-                .willReturn(WireMock.jsonResponse("{\"error\":{\"code\":500,\"status\":\"UNAVAILABLE\",\"details\":[{"
-                        + "\"@type\":\"type.googleapis.com/google.firebase.fcm.v1.FcmError\",\"errorCode\":\"UNAVAILABLE\"}]}}",
-                        500))
-                .willSetStateTo("recovered"));
+        failOnceThenRecover(flaky, WireMock.jsonResponse(fcmError(500, "UNAVAILABLE", "UNAVAILABLE"), 500));
         register(token, flaky);
 
         String appointment = book(token, hospital.slot(seeded, day, ZONE, 2));
@@ -246,14 +239,8 @@ class NotificationsIntegrationTests extends IntegrationTest {
     void fcmsQuotaAnswerIsHonouredBeforeTheRetry() {
         String token = patientToken();
         String limited = "quota-" + UUID.randomUUID();
-        String scenario = "quota " + limited;
-        ExternalFakes.fcm().stubFor(WireMock.post(WireMock.urlPathMatching("/v1/projects/[^/]+/messages:send"))
-                .atPriority(1).inScenario(scenario).whenScenarioStateIs(Scenario.STARTED)
-                .withRequestBody(WireMock.containing(limited))
-                .willReturn(WireMock.jsonResponse("{\"error\":{\"code\":429,\"status\":\"RESOURCE_EXHAUSTED\",\"details\":[{"
-                        + "\"@type\":\"type.googleapis.com/google.firebase.fcm.v1.FcmError\",\"errorCode\":\"QUOTA_EXCEEDED\"}]}}",
-                        429).withHeader("Retry-After", "2"))
-                .willSetStateTo("recovered"));
+        failOnceThenRecover(limited, WireMock.jsonResponse(fcmError(429, "RESOURCE_EXHAUSTED", "QUOTA_EXCEEDED"), 429)
+                .withHeader("Retry-After", "2"));
         register(token, limited);
 
         String appointment = book(token, hospital.slot(seeded, day, ZONE, 2));
@@ -340,6 +327,21 @@ class NotificationsIntegrationTests extends IntegrationTest {
                 .expectBody().jsonPath("$.length()").isEqualTo(10);
         http.post().uri("/api/v1/me/devices").headers(h -> h.setBearerAuth(a)).contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("token", "x", "platform", "symbian")).exchange().expectStatus().isBadRequest();
+    }
+
+    /** The FCM stand-in answers the first push to this token with the error, and every later one as usual. */
+    private static void failOnceThenRecover(String token, com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder error) {
+        ExternalFakes.fcm().stubFor(WireMock.post(WireMock.urlPathMatching("/v1/projects/[^/]+/messages:send"))
+                .atPriority(1).inScenario("once " + token).whenScenarioStateIs(Scenario.STARTED)
+                .withRequestBody(WireMock.containing(token))
+                .willReturn(error)
+                .willSetStateTo("recovered"));
+    }
+
+    /** FCM v1's error body, with the FcmError detail the SDK reads its error code from. */
+    private static String fcmError(int code, String status, String errorCode) {
+        return "{\"error\":{\"code\":" + code + ",\"status\":\"" + status + "\",\"details\":[{"
+                + "\"@type\":\"type.googleapis.com/google.firebase.fcm.v1.FcmError\",\"errorCode\":\"" + errorCode + "\"}]}}";
     }
 
     /** Quiet hours from an hour ago to an hour from now, in UTC. */
