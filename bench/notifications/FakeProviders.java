@@ -15,6 +15,8 @@ import java.util.regex.Pattern;
  * Stand-ins for WeChat's subscribe-message API and FCM's v1 send API for the notifications benchmark: each send
  * answers success after DELAY_MS (a realistic provider round trip), and every message is counted by its identity
  * (WeChat: openid and page, which names the appointment; FCM: token and message id) so duplicates show.
+ * Like WeChat, a subscription (openid and template) carries one message: a second send for it answers 43101 and is
+ * not delivered (the benchmarks give each WeChat patient one subscription and one message).
  * GET /stats answers the counts. JDK only: java FakeProviders.java PORT DELAY_MS
  */
 public class FakeProviders {
@@ -23,6 +25,9 @@ public class FakeProviders {
     private static final Pattern PAGE = Pattern.compile("\"page\"\\s*:\\s*\"([^\"]+)\"");
     private static final Pattern TOKEN = Pattern.compile("\"token\"\\s*:\\s*\"([^\"]+)\"");
     private static final Pattern MESSAGE_ID = Pattern.compile("\"messageId\"\\s*:\\s*\"([^\"]+)\"");
+    private static final Pattern TEMPLATE = Pattern.compile("\"template_id\"\\s*:\\s*\"([^\"]+)\"");
+    private static final java.util.Set<String> subscriptionsUsed = ConcurrentHashMap.newKeySet();
+    private static final LongAdder wechatRefused = new LongAdder();
 
     private static final ConcurrentHashMap<String, LongAdder> seen = new ConcurrentHashMap<>();
     private static final LongAdder wechat = new LongAdder();
@@ -42,6 +47,11 @@ public class FakeProviders {
                     answer(exchange, 200, "{\"access_token\":\"bench-token\",\"expires_in\":7200}");
                 } else if (path.equals("/cgi-bin/message/subscribe/send")) {
                     sleep(delay);
+                    if (!subscriptionsUsed.add(first(TOUSER, body) + "|" + first(TEMPLATE, body))) {
+                        wechatRefused.increment();
+                        answer(exchange, 200, "{\"errcode\":43101,\"errmsg\":\"user refuse to accept the msg\"}");
+                        return;
+                    }
                     wechat.increment();
                     count("wechat|" + first(TOUSER, body) + "|" + first(PAGE, body));
                     answer(exchange, 200, "{\"errcode\":0,\"errmsg\":\"ok\",\"msgid\":" + ids.incrementAndGet() + "}");
@@ -52,7 +62,8 @@ public class FakeProviders {
                     answer(exchange, 200, "{\"name\":\"projects/bench/messages/" + ids.incrementAndGet() + "\"}");
                 } else if (path.equals("/stats")) {
                     long duplicates = seen.values().stream().mapToLong(LongAdder::sum).filter(n -> n > 1).map(n -> n - 1).sum();
-                    answer(exchange, 200, "{\"wechat\":" + wechat.sum() + ",\"fcm\":" + fcm.sum() + ",\"distinct\":"
+                    answer(exchange, 200, "{\"wechat\":" + wechat.sum() + ",\"wechatRefused43101\":" + wechatRefused.sum()
+                            + ",\"fcm\":" + fcm.sum() + ",\"distinct\":"
                             + seen.size() + ",\"duplicates\":" + duplicates + "}");
                 } else {
                     answer(exchange, 404, "{\"errcode\":404}");

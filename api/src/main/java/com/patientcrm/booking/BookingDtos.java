@@ -45,7 +45,14 @@ final class BookingDtos {
 
     record UpsertResult(UUID id, String externalId, boolean applied) {}
 
-    record VisitUpdate(@NotNull @jakarta.validation.constraints.Pattern(regexp = "CHECKED_IN|COMPLETED|NO_SHOW") String status) {}
+    /**
+     * A visit's outcome; a COMPLETED visit may carry its diagnoses (ICD-10 codes such as {@code E11.9}), which the
+     * health-education feed matches articles against.
+     */
+    record VisitUpdate(@NotNull @jakarta.validation.constraints.Pattern(regexp = "CHECKED_IN|COMPLETED|NO_SHOW") String status,
+                       @Size(max = 20) List<@NotNull @jakarta.validation.constraints.Pattern(
+                               regexp = "[A-Z][0-9]{2}(\\.[0-9A-Z]{1,4})?", message = "must be an ICD-10 code such as E11.9")
+                               String> diagnosisCodes) {}
 
     record SessionCancellation(@NotNull LocalDate date, java.time.LocalTime from, java.time.LocalTime to,
                                @Size(max = 500) String reason) {}

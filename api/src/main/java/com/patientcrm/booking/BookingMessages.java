@@ -108,6 +108,12 @@ class BookingMessages {
                 null, appointmentId, Map.of("appointmentId", appointmentId.toString(), "status", status), clock.instant()));
     }
 
+    /** A completed visit, for what follows it (surveys); one message per appointment. */
+    Mono<Void> completed(VisitCompleted visit) {
+        return outbox.enqueue(new OutboxMessage(VisitCompleted.TOPIC, VisitCompleted.TOPIC + ":" + visit.appointmentId(),
+                visit.patientId(), visit.appointmentId(), visit.payload(), clock.instant()));
+    }
+
     /** Cancelled by the patient ({@code patient}) or on their behalf when their data was erased ({@code patient_erasure}). */
     Mono<Void> cancelled(UUID appointmentId, AppointmentStore.Released released, String cancelledBy) {
         Map<String, Object> data = event(appointmentId, released.patientId(), "CANCELLED", released.slot());

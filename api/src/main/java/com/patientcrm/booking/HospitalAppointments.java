@@ -40,20 +40,30 @@ class HospitalAppointments {
         this.messages = messages;
     }
 
-    Mono<BookingDtos.AppointmentChange> recordVisit(UUID appointmentId, String status, String clientId) {
-        return db.sql("update app.appointments set status = :status, updated_at = now() where id = :id "
-                        + "and status = any(:from) returning id")
+    /** The visit's outcome; diagnoses (COMPLETED only) are stored also when the visit was completed already. */
+    Mono<BookingDtos.AppointmentChange> recordVisit(UUID appointmentId, String status, List<String> diagnoses,
+                                                    String clientId) {
+        return db.sql("update app.appointments a set status = :status, updated_at = now() from app.doctors d "
+                        + "where a.id = :id and a.status = any(:from) and d.id = a.doctor_id "
+                        + "returning a.id, a.patient_id, a.doctor_id, d.department_id, a.updated_at")
                 .bind("status", status).bind("id", appointmentId)
                 .bind("from", ALLOWED_FROM.get(status).toArray(String[]::new))
-                .map(row -> row.get("id", UUID.class)).one()
-                .flatMap(id -> history(id, status, clientId)
-                        .then("CHECKED_IN".equals(status) ? Mono.empty() : messages.visitEnded(id, status))
-                        .thenReturn(id))
+                .map(row -> new VisitCompleted(row.get("id", UUID.class), row.get("patient_id", UUID.class),
+                        row.get("department_id", UUID.class), row.get("doctor_id", UUID.class),
+                        row.get("updated_at", OffsetDateTime.class).toInstant())).one()
+                .flatMap(visit -> history(visit.appointmentId(), status, clientId)
+                        .then("CHECKED_IN".equals(status) ? Mono.empty() : messages.visitEnded(visit.appointmentId(), status))
+                        .then("COMPLETED".equals(status) ? messages.completed(visit) : Mono.empty())
+                        .thenReturn(visit.appointmentId()))
                 .switchIfEmpty(Mono.defer(() -> change(appointmentId)
                         .switchIfEmpty(Mono.error(() -> Problems.notFound("appointment")))
                         .flatMap(current -> current.status().equals(status) ? Mono.just(appointmentId)
                                 : Mono.error(Problems.of(HttpStatus.CONFLICT, "invalid-transition", "Invalid transition",
                                         "An appointment that is " + current.status() + " cannot become " + status + ".")))))
+                .flatMap(id -> diagnoses == null ? Mono.just(id)
+                        : db.sql("update app.appointments set diagnosis_codes = :codes where id = :id and status = 'COMPLETED'")
+                                .bind("codes", diagnoses.stream().distinct().toArray(String[]::new)).bind("id", id)
+                                .then().thenReturn(id))
                 .as(tx::transactional)
                 .flatMap(this::change);
     }

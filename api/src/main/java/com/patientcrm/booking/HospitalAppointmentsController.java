@@ -1,5 +1,6 @@
 package com.patientcrm.booking;
 
+import com.patientcrm.platform.Problems;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -32,7 +33,10 @@ class HospitalAppointmentsController {
     @PatchMapping("/integration/v1/appointments/{id}")
     Mono<BookingDtos.AppointmentChange> visit(@PathVariable UUID id, @Valid @RequestBody BookingDtos.VisitUpdate body,
                                               JwtAuthenticationToken client) {
-        return appointments.recordVisit(id, body.status(), client.getName());
+        if (body.diagnosisCodes() != null && !"COMPLETED".equals(body.status())) {
+            return Mono.error(Problems.invalidField("diagnosisCodes", "only a COMPLETED visit has diagnoses"));
+        }
+        return appointments.recordVisit(id, body.status(), body.diagnosisCodes(), client.getName());
     }
 
     @GetMapping("/integration/v1/appointments")

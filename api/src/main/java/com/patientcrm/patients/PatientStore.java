@@ -40,6 +40,14 @@ class PatientStore {
                 .one();
     }
 
+    /** Any patient record by id (an account holder's or a family member's), decrypted. */
+    Mono<Row> find(UUID patientId) {
+        return db.sql("select " + COLUMNS + " from app.patients p where p.id = :id")
+                .bind("id", patientId)
+                .map(this::row)
+                .one();
+    }
+
     Mono<UUID> selfId(UUID accountId) {
         return db.sql("select id from app.patients where account_id = :account")
                 .bind("account", accountId)

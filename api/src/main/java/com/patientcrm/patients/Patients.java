@@ -68,6 +68,24 @@ public class Patients {
         return store.selfId(accountId).flatMap(store::anonymise).defaultIfEmpty(java.util.List.of());
     }
 
+    /**
+     * A patient's record for staff (the 360° view), decrypted and unmasked: the caller masks it for the staff
+     * member's role and audits the read. Empty for an unknown id; an erased record has only its id.
+     */
+    public Mono<PatientCard> card(UUID patientId) {
+        return store.find(patientId).map(row -> new PatientCard(row.id(), row.name(), row.gender(), row.birthDate(),
+                row.phone(), row.nationalId(), row.address()));
+    }
+
+    /** A patient's personal data as staff may see it, before masking. */
+    public record PatientCard(UUID id, String name, String gender, java.time.LocalDate birthDate, String phone,
+                              String nationalId, String address) {
+        @Override
+        public String toString() {
+            return "PatientCard[redacted]";
+        }
+    }
+
     Mono<PatientDtos.Profile> profile(UUID accountId) {
         return store.findSelf(accountId).map(Patients::profile)
                 .switchIfEmpty(Mono.error(() -> Problems.notFound("patient")));

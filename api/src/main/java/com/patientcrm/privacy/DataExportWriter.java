@@ -23,8 +23,10 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Writes a requested export: the account's profile and family members, their appointments with every status
- * change, waitlist entries, care plans, the consent ledger, contact preferences, every notification message kept
- * about them (and the inbox and devices), and who accessed their data. Records appear as stored (column names),
+ * change, waitlist entries, care plans, lab and imaging reports (every version; PDFs by reference), survey
+ * invitations with their answers, feedback tickets with their history, declared interests and article reads, the
+ * consent ledger, contact preferences, every notification message kept about them (and the inbox and devices), and
+ * who accessed their data. Records appear as stored (column names),
  * minus internal keys and hashes.
  */
 @Component
@@ -83,10 +85,17 @@ class DataExportWriter implements OutboxHandler {
                             + "where r.patient_id = any(cast(:ids as uuid[]))", all),
                     preferences.effective(self),
                     outbox.history(ids).collectList().zipWith(notifications.export(ids)),
-                    rows("select coalesce(jsonb_agg(to_jsonb(e) order by e.id), '[]') from app.audit_events e "
-                            + "where e.patient_id = any(cast(:ids as uuid[]))", all)
-                            .zipWith(rows("select coalesce(jsonb_agg(to_jsonb(c) order by c.created_at), '[]') from "
-                                    + "app.care_plans c where c.patient_id = any(cast(:ids as uuid[]))", all)))
+                    Mono.zip(rows("select coalesce(jsonb_agg(to_jsonb(e) order by e.id), '[]') from app.audit_events e "
+                                    + "where e.patient_id = any(cast(:ids as uuid[]))", all),
+                            rows("select coalesce(jsonb_agg(to_jsonb(c) order by c.created_at), '[]') from "
+                                    + "app.care_plans c where c.patient_id = any(cast(:ids as uuid[]))", all),
+                            rows("select coalesce(jsonb_agg(to_jsonb(i) order by i.patient_id, i.tag), '[]') from "
+                                    + "app.patient_interests i where i.patient_id = any(cast(:ids as uuid[]))", all),
+                            rows("select coalesce(jsonb_agg(jsonb_build_object('patient_id', r.patient_id, "
+                                    + "'article_id', r.article_id, 'title', a.title, 'read_at', r.read_at) "
+                                    + "order by r.read_at), '[]') from app.article_reads r join app.articles a "
+                                    + "on a.id = r.article_id where r.patient_id = any(cast(:ids as uuid[]))", all),
+                            rows(REPORTS, all), rows(SURVEYS, all), rows(FEEDBACK, all)))
                     .map(parts -> {
                         Map<String, Object> export = new LinkedHashMap<>();
                         export.put("generatedAt", OffsetDateTime.now(ZoneOffset.UTC));
@@ -100,11 +109,43 @@ class DataExportWriter implements OutboxHandler {
                         export.put("notifications", parts.getT7().getT1());
                         export.putAll(parts.getT7().getT2());
                         export.put("carePlans", parts.getT8().getT2());
+                        export.put("reports", parts.getT8().getT5());
+                        export.put("surveyInvitations", parts.getT8().getT6());
+                        export.put("feedbackTickets", parts.getT8().getT7());
+                        export.put("interests", parts.getT8().getT3());
+                        export.put("articleReads", parts.getT8().getT4());
                         export.put("accessLog", parts.getT8().getT1());
                         return json.writeValueAsString(export);
                     });
         }));
     }
+
+    /**
+     * Reports with every version (items or imaging findings as pushed) and their PDF's metadata; the PDF itself is
+     * not inlined (it would multiply the export's size), the patient downloads it at {@code download_path}.
+     */
+    private static final String REPORTS = "select coalesce(jsonb_agg(to_jsonb(r) || jsonb_build_object("
+            + "'versions', (select coalesce(jsonb_agg(to_jsonb(v) - 'report_id' order by v.source_version), '[]') "
+            + "from app.report_versions v where v.report_id = r.id), "
+            + "'pdf', (select jsonb_build_object('source_version', f.source_version, 'size_bytes', f.size_bytes, "
+            + "'sha256', f.sha256, 'uploaded_at', f.uploaded_at, 'download_path', '/api/v1/reports/' || r.id || '/pdf') "
+            + "from app.report_pdfs f where f.report_id = r.id)) order by r.issued_at), '[]') "
+            + "from app.reports r where r.patient_id = any(cast(:ids as uuid[]))";
+
+    /** The patients' survey invitations, each with its answers (one per question). */
+    private static final String SURVEYS = "select coalesce(jsonb_agg(to_jsonb(i) || jsonb_build_object('answers', "
+            + "(select coalesce(jsonb_agg(to_jsonb(a) - 'invitation_id' order by a.question_id), '[]') "
+            + "from app.survey_answers a where a.invitation_id = i.id)) order by i.created_at), '[]') "
+            + "from app.survey_invitations i where i.patient_id = any(cast(:ids as uuid[]))";
+
+    /**
+     * Feedback tickets about the patients with everything that happened to them (their words, the hospital's
+     * replies, staff notes about them, status changes); staff are named by kind only, not by account.
+     */
+    private static final String FEEDBACK = "select coalesce(jsonb_agg(to_jsonb(t) - 'source_ref' - 'account_id' "
+            + "|| jsonb_build_object('history', (select coalesce(jsonb_agg(to_jsonb(e) - 'ticket_id' - 'actor_id' "
+            + "- 'source_ref' order by e.id), '[]') from app.feedback_events e where e.ticket_id = t.id)) "
+            + "order by t.number), '[]') from app.feedback_tickets t where t.patient_id = any(cast(:ids as uuid[]))";
 
     private Mono<Object> rows(String sql, UUID[] ids) {
         return db.sql("select (" + sql + ")::text as doc").bind("ids", ids)

@@ -29,6 +29,9 @@ import org.springframework.http.MediaType;
  */
 class NotificationsIntegrationTests extends IntegrationTest {
 
+    @org.springframework.beans.factory.annotation.Autowired
+    com.patientcrm.notifications.Outbox outbox;
+
     static final String ZONE = "Asia/Shanghai";
 
     HospitalFixtures hospital;
@@ -277,6 +280,81 @@ class NotificationsIntegrationTests extends IntegrationTest {
         // Leave nothing due at midnight for later tests.
         db.sql("update notifications.outbox set status = 'cancelled' where id = :id").bind("id", message).then()
                 .block(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void weChatBeingBusyIsRetriedWithoutSpendingTheCreditNorFallingBack() {
+        String token = (String) signInWithWeChat("busy-" + UUID.randomUUID()).get("access_token");
+        http.post().uri("/api/v1/me/wechat-subscriptions").headers(h -> h.setBearerAuth(token))
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("results", Map.of("tmpl-change", "accept")))
+                .exchange().expectStatus().isOk();
+        register(token, "fcm-" + UUID.randomUUID());
+
+        String appointment = book(token, hospital.slot(seeded, day, ZONE, 2));
+        UUID message = messageId("appointment.change", appointment);
+        // errcode -1 ("system busy") is WeChat's trouble, not the patient's answer: the message is retried on WeChat
+        // with back-off; it does not fall back to the app (that is for permanent answers such as 43101).
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> deliveries(message).stream()
+                .filter("wechat:failed"::equals).count() >= 2);
+        assertThat(deliveries(message)).doesNotContain("app_push:sent").contains("in_app:sent");
+        Map<String, Object> row = db.sql("select status, attempts, last_error from notifications.outbox where id = :id")
+                .bind("id", message).fetch().one().block(Duration.ofSeconds(5));
+        assertThat((String) row.get("last_error")).contains("WeChat errcode -1");
+        assertThat((Integer) row.get("attempts")).isGreaterThanOrEqualTo(1);
+        assertThat(row.get("status")).isIn("pending", "claimed");
+        // The credit is kept for the send that will go through.
+        http.get().uri("/api/v1/me/wechat-subscriptions").headers(h -> h.setBearerAuth(token)).exchange()
+                .expectStatus().isOk().expectBody().jsonPath("$.balance.tmpl-change").isEqualTo(1);
+        // Leave nothing retrying against the busy stand-in for later tests.
+        db.sql("update notifications.outbox set status = 'cancelled' where id = :id").bind("id", message).then()
+                .block(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void aWeChatSendInterruptedAfterTakingItsCreditIsResolvedWithoutAPushOnAnotherChannel() {
+        // Lost after reaching WeChat: WeChat answers 43101 (its subscription is used up), so it went through.
+        String refused = "refused-" + UUID.randomUUID();
+        UUID lost = interruptedWeChatMessage(refused);
+        awaitStatus(lost, "done");
+        assertThat(deliveries(lost)).containsExactly("in_app:sent", "wechat:sent");
+        // Lost before reaching WeChat: the same credit carries the send, once.
+        String fine = "fine-" + UUID.randomUUID();
+        UUID early = interruptedWeChatMessage(fine);
+        awaitStatus(early, "done");
+        assertThat(deliveries(early)).containsExactly("in_app:sent", "wechat:sent");
+        assertThat(ExternalFakes.weChat().findAll(WireMock.postRequestedFor(WireMock.urlPathEqualTo(
+                "/cgi-bin/message/subscribe/send")).withRequestBody(WireMock.containing("o-" + fine)))).hasSize(1);
+        // Neither was pushed to the app as well.
+        assertThat(ExternalFakes.fcm().findAll(WireMock.postRequestedFor(WireMock.urlPathMatching("/v1/projects/.*"))
+                .withRequestBody(WireMock.containing("device-of-" + refused)))).isEmpty();
+        assertThat(ExternalFakes.fcm().findAll(WireMock.postRequestedFor(WireMock.urlPathMatching("/v1/projects/.*"))
+                .withRequestBody(WireMock.containing("device-of-" + fine)))).isEmpty();
+    }
+
+    /**
+     * A due notice for a WeChat patient (one credit, one app device) left as an instance that died mid-send leaves
+     * it: the credit taken by the message, no outcome recorded.
+     */
+    private UUID interruptedWeChatMessage(String code) {
+        String token = (String) signInWithWeChat(code).get("access_token");
+        http.post().uri("/api/v1/me/wechat-subscriptions").headers(h -> h.setBearerAuth(token))
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("results", Map.of("tmpl-change", "accept")))
+                .exchange().expectStatus().isOk();
+        register(token, "device-of-" + code);
+        UUID patient = UUID.fromString((String) http.get().uri("/api/v1/me").headers(h -> h.setBearerAuth(token))
+                .exchange().expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody().get("id"));
+        String key = "interrupted:" + code;
+        outbox.enqueue(new com.patientcrm.notifications.OutboxMessage(
+                com.patientcrm.support.TestNotices.TOPIC, key, patient, UUID.randomUUID(), Map.of(),
+                java.time.Instant.now().plusSeconds(3600))).block(Duration.ofSeconds(5));
+        UUID message = db.sql("select id from notifications.outbox where dedupe_key = :k").bind("k", key)
+                .map(row -> row.get("id", UUID.class)).one().block(Duration.ofSeconds(5));
+        db.sql("update notifications.wechat_credits set used_at = now() - interval '1 second', used_by = :m "
+                        + "where recipient_id = :p").bind("m", message).bind("p", patient).then()
+                .block(Duration.ofSeconds(5));
+        db.sql("update notifications.outbox set due_at = now() where id = :m").bind("m", message).then()
+                .block(Duration.ofSeconds(5));
+        return message;
     }
 
     @Test

@@ -19,7 +19,7 @@ import org.springframework.web.util.UriBuilder;
  * Builds pushes the way WeChat does: the query signed with the push Token (SHA-1 over the sorted values, computed
  * here independently of the code under test), and for safe mode the body encrypted with WxJava's own crypt class.
  */
-final class WeChatPushes {
+public final class WeChatPushes {
 
     static final String PATH = "/wechat/v1/messages";
 
@@ -38,7 +38,7 @@ final class WeChatPushes {
         }
     }
 
-    static String now() {
+    public static String now() {
         return Long.toString(Instant.now().getEpochSecond());
     }
 
@@ -46,19 +46,19 @@ final class WeChatPushes {
         return UUID.randomUUID().toString().replace("-", "").substring(0, 10);
     }
 
-    static long msgId() {
+    public static long msgId() {
         return ThreadLocalRandom.current().nextLong(1L << 50, Long.MAX_VALUE);
     }
 
     /** The query of a plain push signed at this time; {@code signature} may be forged by the caller. */
-    static java.util.function.Function<UriBuilder, java.net.URI> plain(String timestamp, String signatureOverride) {
+    public static java.util.function.Function<UriBuilder, java.net.URI> plain(String timestamp, String signatureOverride) {
         String nonce = nonce();
         String signature = signatureOverride != null ? signatureOverride : sign(timestamp, nonce);
         return b -> b.path(PATH).queryParam("signature", signature).queryParam("timestamp", timestamp)
                 .queryParam("nonce", nonce).build();
     }
 
-    static Map<String, Object> text(String openid, long msgId, String content) {
+    public static Map<String, Object> text(String openid, long msgId, String content) {
         Map<String, Object> message = message(openid, "text");
         message.put("Content", content);
         message.put("MsgId", msgId);

@@ -54,7 +54,12 @@ class ConsentWithdrawalIntegrationTests extends IntegrationTest {
         Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> "skipped".equals(status(reminder)));
         String reason = db.sql("select last_error from notifications.outbox where id = :id").bind("id", reminder)
                 .map(row -> row.get("last_error", String.class)).one().block(Duration.ofSeconds(5));
-        assertThat(reason).contains("wechat: no-consent").contains("app_push: no-consent");
+        assertThat(reason).startsWith("no-consent: ").contains("wechat: no-consent").contains("app_push: no-consent");
+        // Staff see the stable code beside the text.
+        http.get().uri("/staff/v1/notifications?patientId={p}&status=skipped", patientOf(reminder))
+                .headers(h -> h.setBearerAuth(staffToken("agent-" + UUID.randomUUID(), "FEEDBACK_AGENT")))
+                .exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.items[?(@.id == '" + reminder + "')].reasonCode").isEqualTo("no-consent");
         List<String> inbox = db.sql("select title from notifications.inbox where outbox_id = :id").bind("id", reminder)
                 .map(row -> row.get("title", String.class)).all().collectList().block(Duration.ofSeconds(5));
         assertThat(inbox).isEmpty();
@@ -64,6 +69,12 @@ class ConsentWithdrawalIntegrationTests extends IntegrationTest {
                         + "and subject_id = :id").bind("id", UUID.fromString(appointment))
                 .map(row -> row.get("id", UUID.class)).one().block(Duration.ofSeconds(5));
         Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> "done".equals(status(confirmation)));
+    }
+
+    /** (From the message: with a required consent withdrawn, the patient's own routes are closed to them.) */
+    private UUID patientOf(UUID message) {
+        return db.sql("select patient_id from notifications.outbox where id = :id").bind("id", message)
+                .map(row -> row.get("patient_id", UUID.class)).one().block(Duration.ofSeconds(5));
     }
 
     private String status(UUID message) {

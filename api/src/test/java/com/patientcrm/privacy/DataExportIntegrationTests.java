@@ -27,7 +27,8 @@ class DataExportIntegrationTests extends IntegrationTest {
                 .headers(h -> h.setBearerAuth(token)).contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("relationship", "child", "name", "王小明"))
                 .exchange().expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody().get("id"));
-        HospitalFixtures hospital = new HospitalFixtures(http, clientToken());
+        String client = clientToken();
+        HospitalFixtures hospital = new HospitalFixtures(http, client);
         HospitalFixtures.Seeded seeded = hospital.departmentAndDoctor("Asia/Shanghai", 14);
         UUID slot = hospital.slot(seeded, LocalDateTime.now().plusDays(3).withHour(10).withMinute(0).withSecond(0)
                 .withNano(0), "Asia/Shanghai", 2);
@@ -39,6 +40,16 @@ class DataExportIntegrationTests extends IntegrationTest {
                 .exchange().expectStatus().isCreated();
         http.patch().uri("/api/v1/me/preferences").headers(h -> h.setBearerAuth(token))
                 .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("language", "en"))
+                .exchange().expectStatus().isOk();
+        String report = "lab-" + UUID.randomUUID();
+        http.post().uri("/integration/v1/reports").headers(h -> h.setBearerAuth(client))
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("externalId", report, "patientId", child,
+                        "kind", "LAB", "title", "Glucose", "issuedAt", "2026-11-01T08:00:00Z", "status", "FINAL",
+                        "version", 1, "items", java.util.List.of(Map.of("code", "GLU", "name", "Glucose", "value", "7.9",
+                                "unit", "mmol/L", "abnormal", "H"))))
+                .exchange().expectStatus().isOk();
+        http.put().uri("/integration/v1/reports/{ext}/pdf", report).headers(h -> h.setBearerAuth(client))
+                .contentType(MediaType.APPLICATION_PDF).bodyValue("%PDF-1.7 glucose".getBytes())
                 .exchange().expectStatus().isOk();
 
         Map<?, ?> started = http.post().uri("/api/v1/me/data-export").headers(h -> h.setBearerAuth(token)).exchange()
@@ -71,6 +82,16 @@ class DataExportIntegrationTests extends IntegrationTest {
         assertThat(export.get("appointmentStatusHistory")).hasSize(1);
         assertThat(export.get("preferences").get("language").asString()).isEqualTo("en");
         assertThat(export.get("notifications").size()).isGreaterThanOrEqualTo(1);
+        assertThat(export.get("reports")).hasSize(1);
+        JsonNode glucose = export.get("reports").get(0);
+        assertThat(glucose.get("patient_id").asString()).isEqualTo(child.toString());
+        assertThat(glucose.get("versions").get(0).get("content").get("items").get(0).get("value").asString())
+                .isEqualTo("7.9");
+        // The PDF by reference: its size, checksum and where to download it, not its bytes.
+        assertThat(glucose.get("pdf").get("size_bytes").asInt()).isEqualTo(16);
+        assertThat(glucose.get("pdf").get("download_path").asString())
+                .isEqualTo("/api/v1/reports/" + glucose.get("id").asString() + "/pdf");
+        assertThat(glucose.get("pdf").has("content")).isFalse();
         assertThat(export.get("accessLog")).isNotNull();
         assertThat(export.get("consents")).isNotNull();
 

@@ -168,16 +168,50 @@ class ErasureIntegrationTests extends IntegrationTest {
         String childUpcoming = book(token, childSlot, child);
         String visited = book(token, visitedSlot, null);
         book(patientToken(), fullSlot, null);
+        // The completed visit brings a survey, answered with a free-text comment.
+        com.patientcrm.surveys.SurveyFixtures surveys = new com.patientcrm.surveys.SurveyFixtures(http, db, client);
+        surveys.create(staffToken(), com.patientcrm.surveys.SurveyFixtures.definition(
+                "erasure-" + marker, seeded.departmentId(), 0, 0));
+        String comment = "Comment " + marker;
         http.patch().uri("/integration/v1/appointments/" + visited).headers(h -> h.setBearerAuth(client))
                 .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("status", "CHECKED_IN"))
                 .exchange().expectStatus().isOk();
         http.patch().uri("/integration/v1/appointments/" + visited).headers(h -> h.setBearerAuth(client))
                 .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("status", "COMPLETED"))
                 .exchange().expectStatus().isOk();
+        UUID invitation = surveys.invitationFor(UUID.fromString(visited));
+        surveys.respond(token, invitation, List.of(Map.of("questionId", "nps", "score", 9),
+                Map.of("questionId", "rating", "score", 4), Map.of("questionId", "comment", "text", comment)), true)
+                .expectStatus().isOk();
         http.post().uri("/api/v1/waitlist").headers(h -> h.setBearerAuth(token)).contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("doctorId", seeded.doctorId(), "date", day.plusDays(4).toLocalDate().toString(),
                         "patientId", child))
                 .exchange().expectStatus().isCreated();
+        // Reports: a lab result for the patient, an imaging report with its PDF for the child.
+        String labValue = "4." + marker;
+        String findings = "Findings " + marker + ": no fracture.";
+        byte[] pdf = ("%PDF-1.7\n% report " + marker + "\n%%EOF").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        pushReport(client, Map.of("externalId", "lab-" + marker, "patientId", self, "kind", "LAB",
+                "title", "Potassium", "issuedAt", OffsetDateTime.now().toString(), "status", "FINAL", "version", 1,
+                "items", List.of(Map.of("code", "K", "name", "Potassium", "value", labValue, "abnormal", "H"))));
+        pushReport(client, Map.of("externalId", "ct-" + marker, "patientId", child, "kind", "IMAGING",
+                "title", "X-ray wrist", "issuedAt", OffsetDateTime.now().toString(), "status", "FINAL", "version", 1,
+                "imaging", Map.of("findings", findings, "impression", "Normal")));
+        http.put().uri("/integration/v1/reports/ct-" + marker + "/pdf").headers(h -> h.setBearerAuth(client))
+                .contentType(MediaType.APPLICATION_PDF).bodyValue(pdf).exchange().expectStatus().isOk();
+        // Feedback: a complaint about the child, with a staff note and a reply quoting it.
+        String complaint = "Complaint " + marker + ": the ward was cold.";
+        String ticket = (String) http.post().uri("/api/v1/feedback").headers(h -> h.setBearerAuth(token))
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("category", "complaint", "patientId", child, "message", complaint))
+                .exchange().expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody().get("id");
+        String agent = staffToken("agent-" + marker, "FEEDBACK_AGENT");
+        http.post().uri("/staff/v1/feedback/{id}/notes", ticket).headers(h -> h.setBearerAuth(agent))
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("body", "Note on " + complaint))
+                .exchange().expectStatus().isOk();
+        http.post().uri("/staff/v1/feedback/{id}/replies", ticket).headers(h -> h.setBearerAuth(agent))
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("message", "Sorry: " + complaint))
+                .exchange().expectStatus().isOk();
         // And an export, whose content holds everything.
         String export = (String) http.post().uri("/api/v1/me/data-export").headers(h -> h.setBearerAuth(token))
                 .exchange().expectStatus().isAccepted().expectBody(Map.class).returnResult().getResponseBody().get("id");
@@ -185,10 +219,19 @@ class ErasureIntegrationTests extends IntegrationTest {
                 "READY".equals(http.get().uri("/api/v1/me/data-export/{id}", export).headers(h -> h.setBearerAuth(token))
                         .exchange().expectBody(Map.class).returnResult().getResponseBody().get("status")));
 
+        // The export holds the survey answers and the feedback too.
+        for (String text : List.of(comment, complaint)) {
+            assertThat(db.sql("select count(*) as n from app.data_exports where id = :id and strpos(content, :text) > 0")
+                    .bind("id", UUID.fromString(export)).bind("text", text).map(row -> row.get("n", Long.class)).one()
+                    .block(Duration.ofSeconds(5))).as(text).isEqualTo(1);
+        }
+
         // What would lead back to the person, as stored: names, address, user agent, the numbers themselves, and
         // their ciphertexts and keyed hashes (as a row's text shows a bytea: \x and hex).
-        List<String> needles = new ArrayList<>(List.of(selfName, childName, address, contactName, userAgent,
-                phone.substring(3), selfId.substring(0, 17), childId.substring(0, 17)));
+        List<String> needles = new ArrayList<>(List.of(selfName, childName, address, contactName, userAgent, comment,
+                complaint,
+                phone.substring(3), selfId.substring(0, 17), childId.substring(0, 17), labValue, findings,
+                HexFormat.of().formatHex(pdf)));
         needles.addAll(storedSecrets("select phone_enc, phone_hash, national_id_enc, national_id_hash, "
                 + "emergency_contact_phone_enc from app.patients where id = any(cast(:ids as uuid[]))", self, child));
         needles.addAll(storedSecrets("select p.phone_hash from auth.phone_identities p join app.patients s "
@@ -201,26 +244,22 @@ class ErasureIntegrationTests extends IntegrationTest {
         // waitlist entries, the consent ledger's user agent and the export all hold some of it.
         assertThat(matches(needles)).as("tables holding personal data before the erasure").contains("app.patients",
                 "auth.phone_identities", "auth.otp_challenges", "auth.rate_limit_windows",
-                "app.appointments", "app.waitlist_entries", "app.consent_records", "app.data_exports");
+                "app.appointments", "app.waitlist_entries", "app.consent_records", "app.data_exports",
+                "app.report_versions", "app.report_pdfs", "app.survey_answers", "app.feedback_tickets",
+                "app.feedback_events");
 
         // Request it, and let the grace period pass.
-        String id = (String) http.post().uri("/api/v1/me/erasure-request").headers(h -> h.setBearerAuth(token))
-                .exchange().expectStatus().isAccepted().expectBody(Map.class).returnResult().getResponseBody().get("id");
-        db.sql("update app.erasure_requests set effective_at = now() where id = :id").bind("id", UUID.fromString(id))
-                .then().block(Duration.ofSeconds(5));
-        db.sql("update notifications.outbox set due_at = now() where subject_id = :id and topic = 'privacy.erasure'")
-                .bind("id", UUID.fromString(id)).then().block(Duration.ofSeconds(5));
-        Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(() ->
-                "COMPLETED".equals(http.get().uri("/api/v1/me/erasure-request").headers(h -> h.setBearerAuth(token))
-                        .exchange().expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody()
-                        .get("status")));
-        http.get().uri("/api/v1/me/erasure-request").headers(h -> h.setBearerAuth(token)).exchange()
-                .expectStatus().isOk().expectBody()
+        String id = eraseNow(token);
+        erasureRequest(token)
                 .jsonPath("$.completedAt").isNotEmpty()
                 .jsonPath("$.summary.patientsErased").isEqualTo(2)
                 .jsonPath("$.summary.appointmentsCancelled").isEqualTo(2)
                 .jsonPath("$.summary.waitlistEntriesClosed").isEqualTo(1)
-                .jsonPath("$.summary.dataExportsDeleted").isEqualTo(1);
+                .jsonPath("$.summary.dataExportsDeleted").isEqualTo(1)
+                .jsonPath("$.summary.reportsDeleted").isEqualTo(2)
+                .jsonPath("$.summary.surveyTextsBlanked").isEqualTo(1)
+                .jsonPath("$.summary.surveyResponsesDetached").isEqualTo(1)
+                .jsonPath("$.summary.feedbackTicketsDetached").isEqualTo(1);
         http.delete().uri("/api/v1/me/erasure-request").headers(h -> h.setBearerAuth(token)).exchange()
                 .expectStatus().isEqualTo(409)
                 .expectBody().jsonPath("$.type").isEqualTo("urn:patientcrm:problem:erasure-completed");
@@ -240,6 +279,11 @@ class ErasureIntegrationTests extends IntegrationTest {
         // The visit the hospital recorded stays, pointing at the now anonymous record.
         assertThat(text("select status || ':' || patient_id from app.appointments where id = :id", visited))
                 .isEqualTo("COMPLETED:" + self);
+        // The survey's scores stay for the statistics, detached from the person and the visit.
+        assertThat(text("select coalesce(patient_id::text, '-') || ':' || coalesce(appointment_id::text, '-') || ':' "
+                + "|| (select string_agg(question_id || '=' || coalesce(score::text, text, '-'), ',' order by question_id) "
+                + "from app.survey_answers where invitation_id = i.id) from app.survey_invitations i where id = :id",
+                invitation)).isEqualTo("-:-:comment=-,nps=9,rating=4");
         assertThat(text("select status from app.waitlist_entries where patient_id = :id", child))
                 .isEqualTo("LEFT");
         // No message for them is left waiting; the consent ledger keeps its decisions.
@@ -282,6 +326,12 @@ class ErasureIntegrationTests extends IntegrationTest {
                     h.set("Idempotency-Key", UUID.randomUUID().toString());
                 }).contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange()
                 .expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody().get("id");
+    }
+
+    private void pushReport(String client, Map<String, Object> report) {
+        http.post().uri("/integration/v1/reports").headers(h -> h.setBearerAuth(client))
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(report).exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.applied").isEqualTo(true);
     }
 
     private String outboxStatus(UUID subject) {

@@ -36,6 +36,10 @@ public abstract class IntegrationTest {
     public static final String WECHAT_MESSAGE_AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG";
 
     private static final AtomicInteger IPS = new AtomicInteger();
+    /** The hospital's external CRM, which mirrors every ticket event (one receiver for the whole test JVM). */
+    public static final WebhookReceiver EXTERNAL_CRM = new WebhookReceiver();
+    public static final String EXTERNAL_CRM_SECRET = "whsec_" + java.util.Base64.getEncoder()
+            .encodeToString("external-crm-test-secret-32-bytes".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
 
     @LocalServerPort
     protected int port;
@@ -51,7 +55,7 @@ public abstract class IntegrationTest {
     protected String clientIp;
 
     @DynamicPropertySource
-    static void externalServices(DynamicPropertyRegistry registry) {
+    public static void externalServices(DynamicPropertyRegistry registry) {
         registry.add("crm.auth.wechat.appid", () -> ExternalFakes.WECHAT_APPID);
         registry.add("crm.auth.wechat.secret", () -> "wechat-test-secret");
         registry.add("crm.auth.wechat.api-base-url", () -> ExternalFakes.weChat().baseUrl());
@@ -65,7 +69,9 @@ public abstract class IntegrationTest {
         registry.add("crm.notifications.fcm.project-id", () -> "test-project");
         registry.add("crm.notifications.fcm.api-base-url", () -> ExternalFakes.fcm().baseUrl());
         // Small enough for a test to open a breaker and watch it recover.
-        registry.add("crm.notifications.fcm.timeout", () -> "1s");
+        // Long enough that a loaded test machine does not time out a local stand-in (a retry would push twice),
+        // short of the 4 s the fault tests make the stand-in hang.
+        registry.add("crm.notifications.fcm.timeout", () -> "2s");
         registry.add("crm.notifications.breaker.window", () -> "4");
         registry.add("crm.notifications.breaker.minimum-calls", () -> "4");
         registry.add("crm.notifications.breaker.open-for", () -> "2s");
@@ -89,6 +95,13 @@ public abstract class IntegrationTest {
         registry.add("crm.dispatcher.handler-timeout", () -> "5s");
         registry.add("crm.dispatcher.max-attempts", () -> "6");
         registry.add("crm.booking.waitlist-hold", () -> "3s");
+        // LOW tickets (praise) pass their SLA within the test; the check runs often enough to see it.
+        registry.add("crm.feedback.sla.LOW", () -> "3s");
+        registry.add("crm.feedback.sla-check-every", () -> "300ms");
+        registry.add("crm.feedback.webhook.url", () -> EXTERNAL_CRM.url("/crm/tickets"));
+        registry.add("crm.feedback.webhook.secret", () -> EXTERNAL_CRM_SECRET);
+        // Small enough for a test to send a PDF over the limit cheaply.
+        registry.add("crm.reports.max-pdf-bytes", () -> "64KB");
     }
 
     @BeforeEach
@@ -156,8 +169,29 @@ public abstract class IntegrationTest {
                 .expectBody(Map.class).returnResult().getResponseBody().get("access_token");
     }
 
+    /** Asks for the account's erasure and lets its grace period pass at once; answers its id once it is COMPLETED. */
+    protected String eraseNow(String token) {
+        String id = (String) http.post().uri("/api/v1/me/erasure-request").headers(h -> h.setBearerAuth(token))
+                .exchange().expectStatus().isAccepted().expectBody(Map.class).returnResult().getResponseBody().get("id");
+        db.sql("update app.erasure_requests set effective_at = now() where id = :id").bind("id", java.util.UUID.fromString(id))
+                .then().block(Duration.ofSeconds(5));
+        db.sql("update notifications.outbox set due_at = now() where subject_id = :id and topic = 'privacy.erasure'")
+                .bind("id", java.util.UUID.fromString(id)).then().block(Duration.ofSeconds(5));
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(() ->
+                "COMPLETED".equals(http.get().uri("/api/v1/me/erasure-request").headers(h -> h.setBearerAuth(token))
+                        .exchange().expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody()
+                        .get("status")));
+        return id;
+    }
+
+    /** The account's erasure request as the patient sees it (summary included). */
+    protected WebTestClient.BodyContentSpec erasureRequest(String token) {
+        return http.get().uri("/api/v1/me/erasure-request").headers(h -> h.setBearerAuth(token)).exchange()
+                .expectStatus().isOk().expectBody();
+    }
+
     @TestConfiguration
-    static class TestBeans {
+    public static class TestBeans {
 
         @Bean
         @Primary
@@ -168,6 +202,11 @@ public abstract class IntegrationTest {
         @Bean
         RecordingHandler recordingHandler() {
             return new RecordingHandler();
+        }
+
+        @Bean
+        TestNotices testNotices() {
+            return new TestNotices();
         }
     }
 }

@@ -35,6 +35,9 @@ class SecurityConfiguration {
         "/fhir/r4/metadata",
         // WeChat's message push: WeChat signs the query with the push Token instead of sending a bearer token.
         "/wechat/v1/messages",
+        // The staff console's static page, script and style hold no data; everything it shows comes from /staff/v1
+        // with the staff's token. Only these file kinds directly under /staff/, never /staff/v1.
+        "/staff", "/staff/", "/staff/*.html", "/staff/*.js", "/staff/*.css", "/staff/*.svg",
     };
 
     @Bean
@@ -59,6 +62,21 @@ class SecurityConfiguration {
                         // and resend what failed to reach them; content editors have no need to.
                         .pathMatchers("/staff/v1/notifications/**")
                                 .hasAnyRole("FEEDBACK_AGENT", "FEEDBACK_MANAGER", "ADMIN")
+                        // The feedback inbox: the staff who answer patients (managers also assign to others).
+                        .pathMatchers("/staff/v1/feedback/**", "/staff/v1/feedback")
+                                .hasAnyRole("FEEDBACK_AGENT", "FEEDBACK_MANAGER", "ADMIN")
+                        // The 360° view of a patient: those who answer or follow up patients (masked per role).
+                        .pathMatchers("/staff/v1/patients/**")
+                                .hasAnyRole("FEEDBACK_AGENT", "FEEDBACK_MANAGER", "CARE_COORDINATOR", "ADMIN")
+                        // Surveys: feedback managers (and admins) define them, feedback agents read them; the
+                        // NPS/CSAT aggregates hold no patient data and are for the three of them.
+                        .pathMatchers(HttpMethod.GET, "/staff/v1/surveys/**", "/staff/v1/analytics/**")
+                                .hasAnyRole("FEEDBACK_AGENT", "FEEDBACK_MANAGER", "ADMIN")
+                        .pathMatchers("/staff/v1/surveys/**").hasAnyRole("FEEDBACK_MANAGER", "ADMIN")
+                        .pathMatchers("/staff/v1/analytics/**").denyAll()
+                        // Health-education content and the campaigns that push it: content editors (and admins).
+                        .pathMatchers("/staff/v1/articles/**", "/staff/v1/campaigns/**")
+                                .hasAnyRole("CONTENT_EDITOR", "ADMIN")
                         .pathMatchers("/staff/v1/**").hasRole("STAFF")
                         .pathMatchers("/integration/v1/departments/**", "/integration/v1/doctors/**",
                                 "/integration/v1/slots/**").hasAuthority("SCOPE_slots:write")

@@ -16,6 +16,8 @@ public enum Category {
     REPORT_READY("report_ready", false),
     SURVEY("survey", false),
     HEALTH_EDUCATION("health_education", false),
+    /** The hospital's answer to the patient's own feedback or complaint. */
+    FEEDBACK_REPLY("feedback_reply", false),
     MARKETING("marketing", false);
 
     private final String code;

@@ -72,12 +72,21 @@ final class FirebaseFcmSender implements FcmSender, AutoCloseable {
 
     @SuppressWarnings("deprecation") // setToken: app registration tokens still go in `token` (setFid is for FIDs).
     private static Message message(String token, String title, String body, Map<String, String> data) {
+        AndroidConfig.Builder android = AndroidConfig.builder().setPriority(AndroidConfig.Priority.HIGH);
+        ApnsConfig.Builder apns = ApnsConfig.builder().setAps(Aps.builder().setSound("default").build());
+        String messageId = data.get("messageId");
+        if (messageId != null) {
+            // A send that timed out may have reached FCM, and its retry reaches it again: the same tag (Android) and
+            // collapse id (APNs) make the phone show the second copy in place of the first, never twice.
+            android.setNotification(com.google.firebase.messaging.AndroidNotification.builder().setTag(messageId).build());
+            apns.putHeader("apns-collapse-id", messageId);
+        }
         return Message.builder()
                 .setToken(token)
                 .setNotification(Notification.builder().setTitle(title).setBody(body).build())
                 .putAllData(data)
-                .setAndroidConfig(AndroidConfig.builder().setPriority(AndroidConfig.Priority.HIGH).build())
-                .setApnsConfig(ApnsConfig.builder().setAps(Aps.builder().setSound("default").build()).build())
+                .setAndroidConfig(android.build())
+                .setApnsConfig(apns.build())
                 .build();
     }
 

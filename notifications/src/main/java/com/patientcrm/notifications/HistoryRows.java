@@ -100,7 +100,9 @@ class HistoryRows {
                         row.get("resent_at", OffsetDateTime.class), row.get("previous_error", String.class))))
                 .all().collectMultimap(Map.Entry::getKey, Map.Entry::getValue);
         return Mono.zip(attempts, resends).map(both -> messages.stream().map(m -> new Item(m.id(), m.topic(),
-                categories.get(m.topic()), m.patientId(), Status.ofStored(m.status()).code(), m.reason(), m.attempts(),
+                categories.get(m.topic()), m.patientId(), Status.ofStored(m.status()).code(), m.reason(),
+                "skipped".equals(m.status()) ? SkipReason.of(m.reason()).map(SkipReason::code).orElse(null) : null,
+                m.attempts(),
                 m.dueAt(), m.createdAt(), m.updatedAt(), List.copyOf(both.getT1().getOrDefault(m.id(), List.of())),
                 List.copyOf(both.getT2().getOrDefault(m.id(), List.of())))).toList());
     }

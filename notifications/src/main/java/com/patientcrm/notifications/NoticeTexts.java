@@ -47,10 +47,29 @@ final class NoticeTexts {
                     "zh-CN", new Text("停诊通知", "因医院安排，您 {start} {departmentName} {doctorName} 医生的预约已取消。{reason}"),
                     "en", new Text("Appointment cancelled by the hospital",
                             "The hospital has cancelled your appointment with {doctorName} ({departmentName}) at {start}. {reason}"))),
+            Map.entry("feedback_reply", Map.of(
+                    "zh-CN", new Text("反馈已回复", "医院已回复您的反馈（编号 {number}），请在“我的反馈”中查看。"),
+                    "en", new Text("Reply to your feedback", "The hospital has replied to your feedback (no. {number}). "
+                            + "Read it under My feedback."))),
+            Map.entry("survey_invitation", Map.of(
+                    "zh-CN", new Text("满意度调查", "感谢您到 {departmentName} 就诊，诚邀您填写“{title}”，您的意见将帮助我们改进服务。"),
+                    "en", new Text("How was your visit?",
+                            "Thank you for visiting {departmentName}. Please take a moment to answer \"{title}\"."))),
+            Map.entry("article_push", Map.of(
+                    "zh-CN", new Text("健康资讯", "为您推荐：{title}"),
+                    "en", new Text("Recommended reading", "Recommended for you: {title}"))),
             Map.entry("waitlist_offer", Map.of(
                     "zh-CN", new Text("候补成功", "{departmentName} {doctorName} 医生 {start} 的号源已为您保留至 {holdUntil}，请尽快确认。"),
                     "en", new Text("A place is held for you",
-                            "A place with {doctorName} ({departmentName}) at {start} is held for you until {holdUntil}. Confirm it in the app."))));
+                            "A place with {doctorName} ({departmentName}) at {start} is held for you until {holdUntil}. Confirm it in the app."))),
+            // The report's title, never a result: which values are abnormal is for the patient to read in the app.
+            Map.entry("report_ready", Map.of(
+                    "zh-CN", new Text("报告已出", "您的报告“{title}”已出，请在应用内查看。"),
+                    "en", new Text("Report ready", "Your report \"{title}\" is ready. Open the app to read it."))),
+            Map.entry("report_amended", Map.of(
+                    "zh-CN", new Text("报告已更新", "您的报告“{title}”已更新，请在应用内查看最新版本。"),
+                    "en", new Text("Report updated",
+                            "Your report \"{title}\" has been amended. Open the app to read the latest version."))));
 
     private static final Map<Category, Map<String, String>> GENERIC_TITLES = Map.of(
             Category.APPOINTMENT_REMINDER, Map.of("zh-CN", "就诊提醒", "en", "Appointment reminder"),
@@ -59,6 +78,7 @@ final class NoticeTexts {
             Category.REPORT_READY, Map.of("zh-CN", "报告已出", "en", "Report ready"),
             Category.SURVEY, Map.of("zh-CN", "满意度调查", "en", "Survey"),
             Category.HEALTH_EDUCATION, Map.of("zh-CN", "健康宣教", "en", "Health tips"),
+            Category.FEEDBACK_REPLY, Map.of("zh-CN", "反馈回复", "en", "Reply to your feedback"),
             Category.MARKETING, Map.of("zh-CN", "医院资讯", "en", "News from the hospital"));
 
     private static final Map<String, String> GENERIC_BODY = Map.of(

@@ -56,10 +56,11 @@ public class NotificationHistory {
 
     /**
      * One message to a patient. {@code category} is null for a topic whose source does not say; {@code reason} is
-     * the latest failure, deferral or skip reason (on a sent message, the last failure before it went through).
+     * the latest failure, deferral or skip reason (on a sent message, the last failure before it went through);
+     * {@code reasonCode} the stable {@link SkipReason} code of a skipped message, null otherwise.
      */
     public record Item(UUID id, String topic, String category, UUID patientId, String status, String reason,
-                       int attempts, OffsetDateTime dueAt, OffsetDateTime createdAt, OffsetDateTime updatedAt,
+                       String reasonCode, int attempts, OffsetDateTime dueAt, OffsetDateTime createdAt, OffsetDateTime updatedAt,
                        List<ChannelAttempt> deliveries, List<Resend> resends) {}
 
     /** One attempt on a channel; {@code target} is {@code device}, {@code openid} or null (the in-app inbox). */

@@ -62,16 +62,16 @@ class Notifier implements OutboxHandler {
     @Override
     public Mono<Outcome> handle(OutboxEntry entry) {
         if (entry.patientId() == null) {
-            return Mono.just(Outcome.skipped("no patient on the message"));
+            return Mono.just(Outcome.skipped(SkipReason.NO_RECIPIENT.because("no patient on the message")));
         }
         Instant now = clock.instant();
         return sources.get(entry.topic()).compose(entry)
                 .flatMap(notice -> notice.expiresAt() != null && !notice.expiresAt().isAfter(now)
-                        ? Mono.just(Outcome.skipped("expired before it could be sent"))
+                        ? Mono.just(Outcome.skipped(SkipReason.EXPIRED.because("expired before it could be sent")))
                         : recipients.of(entry.patientId())
                                 .flatMap(recipient -> deliver(entry, notice, recipient, now))
-                                .defaultIfEmpty(Outcome.skipped("nobody receives this patient's messages")))
-                .defaultIfEmpty(Outcome.skipped("no longer applies"));
+                                .defaultIfEmpty(Outcome.skipped(SkipReason.NO_RECIPIENT.because("nobody receives this patient's messages"))))
+                .defaultIfEmpty(Outcome.skipped(SkipReason.NOT_APPLICABLE.because("no longer applies")));
     }
 
     private Mono<Outcome> deliver(OutboxEntry entry, Notice notice, Recipient recipient, Instant now) {
@@ -80,8 +80,12 @@ class Notifier implements OutboxHandler {
                 .flatMap(both -> {
                     PushChannel.Delivery delivery = new PushChannel.Delivery(entry, recipient, notice, both.getT1().language());
                     Map<Channel, ContactDecision> decisions = both.getT2();
-                    return inApp(delivery, decisions.get(Channel.IN_APP))
-                            .flatMap(shown -> push(delivery, decisions, 0, shown, new ArrayList<>()));
+                    List<String> why = new ArrayList<>();
+                    ContactDecision inbox = decisions.get(Channel.IN_APP);
+                    if (inbox.verdict() == ContactDecision.Verdict.DENY) {
+                        why.add(Channel.IN_APP.code() + ": " + inbox.reason());
+                    }
+                    return inApp(delivery, inbox).flatMap(shown -> push(delivery, decisions, 0, shown, why));
                 });
     }
 
@@ -105,7 +109,8 @@ class Notifier implements OutboxHandler {
     private Mono<Outcome> push(PushChannel.Delivery delivery, Map<Channel, ContactDecision> decisions, int index,
                                boolean shown, List<String> why) {
         if (index == channels.size()) {
-            return Mono.just(shown ? Outcome.done() : Outcome.skipped("no channel may carry it: " + String.join("; ", why)));
+            return Mono.just(shown ? Outcome.done() : Outcome.skipped(SkipReason.nothingDelivered(why)
+                    .because("no channel may carry it: " + String.join("; ", why))));
         }
         PushChannel channel = channels.get(index);
         OutboxEntry entry = delivery.entry();
@@ -125,7 +130,7 @@ class Notifier implements OutboxHandler {
                         if (notice.expiresAt() != null && !decision.notBefore().isBefore(notice.expiresAt())) {
                             return deliveries.record(entry.id(), channel.channel(), null, "skipped",
                                             "quiet hours last beyond the notice's expiry", null)
-                                    .thenReturn(shown ? Outcome.done() : Outcome.skipped("quiet hours outlast the notice"));
+                                    .thenReturn(shown ? Outcome.done() : Outcome.skipped(SkipReason.QUIET_HOURS_EXPIRED.because("quiet hours outlast the notice")));
                         }
                         return Mono.just(Outcome.defer(decision.notBefore(), decision.reason()));
                     });

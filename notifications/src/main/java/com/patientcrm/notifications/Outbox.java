@@ -111,4 +111,26 @@ public class Outbox {
                 })
                 .all();
     }
+
+    /**
+     * How a subject's messages of one topic fared (a campaign's pushes): still to go ({@code pending}, being sent),
+     * sent (done, and at least one channel sent or logged it), and not sent (skipped at send time, withdrawn, dead,
+     * or done without any channel carrying it).
+     */
+    public record Tally(long pending, long sent, long notSent) {}
+
+    public Mono<Tally> tally(UUID subjectId, String topic) {
+        return db.sql("select count(*) filter (where o.status in ('pending', 'claimed')) as pending, "
+                        + "count(*) filter (where o.status = 'done' and s.sent) as sent, "
+                        + "count(*) filter (where o.status in ('skipped', 'cancelled', 'dead') "
+                        + "or (o.status = 'done' and not s.sent)) as not_sent "
+                        + "from notifications.outbox o cross join lateral (select exists (select 1 from "
+                        + "notifications.deliveries d where d.outbox_id = o.id and d.status in ('sent', 'logged')) as sent) s "
+                        + "where o.subject_id = :subject and o.topic = :topic")
+                .bind("subject", subjectId)
+                .bind("topic", topic)
+                .map(row -> new Tally(row.get("pending", Long.class), row.get("sent", Long.class),
+                        row.get("not_sent", Long.class)))
+                .one();
+    }
 }

@@ -62,6 +62,19 @@ public class WeChatCredits {
                 .map(row -> row.get("id", Long.class)).one();
     }
 
+    /**
+     * The credit this message took in an attempt that ended without a recorded outcome (the instance died between
+     * taking it and recording the send): the send may or may not have reached WeChat. Empty otherwise.
+     */
+    Mono<Long> heldWithoutOutcome(UUID recipientId, String templateId, UUID outboxId) {
+        return db.sql("select c.id from notifications.wechat_credits c where c.used_by = :outbox "
+                        + "and c.recipient_id = :recipient and c.template_id = :template and not exists (select 1 from "
+                        + "notifications.deliveries d where d.outbox_id = :outbox and d.channel = 'wechat' "
+                        + "and d.attempted_at >= c.used_at) order by c.id limit 1")
+                .bind("outbox", outboxId).bind("recipient", recipientId).bind("template", templateId)
+                .map(row -> row.get("id", Long.class)).one();
+    }
+
     /** The send failed before WeChat used the credit (a timeout, a 5xx): it may be used again. */
     Mono<Void> giveBack(long creditId) {
         return db.sql("update notifications.wechat_credits set used_at = null, used_by = null where id = :id")

@@ -1,0 +1,50 @@
+package com.patientcrm.feed;
+
+import com.patientcrm.platform.Problems;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+
+/**
+ * Opaque page cursors: the values of the last item's sort key, joined and base64url-encoded. Times travel as epoch
+ * microseconds, as PostgreSQL stores them, so the next page starts exactly after the item.
+ */
+final class Cursors {
+
+    private Cursors() {}
+
+    static String encode(String... parts) {
+        return Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(String.join("|", parts).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The parts of a cursor this API gave out; a 400 on field {@code cursor} for anything else. */
+    static String[] decode(String cursor, int parts) {
+        try {
+            String[] split = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split("\\|", -1);
+            if (split.length == parts) {
+                return split;
+            }
+        } catch (IllegalArgumentException e) {
+            // falls through to the problem below
+        }
+        throw invalid();
+    }
+
+    static String micros(Instant at) {
+        return Long.toString(at.getEpochSecond() * 1_000_000L + at.getNano() / 1_000);
+    }
+
+    static Instant instant(String micros) {
+        try {
+            long value = Long.parseLong(micros);
+            return Instant.ofEpochSecond(Math.floorDiv(value, 1_000_000L), Math.floorMod(value, 1_000_000L) * 1_000L);
+        } catch (NumberFormatException e) {
+            throw invalid();
+        }
+    }
+
+    static RuntimeException invalid() {
+        return Problems.invalidField("cursor", "is not a cursor this API gave out");
+    }
+}
