@@ -21,6 +21,11 @@ public class BlockHoundAllowances implements BlockHoundIntegration {
         // one type may wait microseconds for each other, once per type for the life of the JVM.
         builder.allowBlockingCallsInside("tools.jackson.databind.deser.DeserializerCache",
                 "_createAndCacheValueDeserializer");
+        // Hibernate Validator caches each class's constraint metadata in a segmented map whose writes take the
+        // segment's lock: two first requests to one controller method may wait microseconds for each other's
+        // in-memory put, once per class for the life of the JVM (seen as a rare 500 on parallel first reschedules).
+        builder.allowBlockingCallsInside("org.hibernate.validator.internal.util.ConcurrentReferenceHashMap$Segment",
+                "put");
         // Test classpath only: mock-oauth2-server brings kotlin-reflect, which Jackson then uses; its one-time
         // static initialiser scans the class path. A failure there would poison the class for the whole JVM.
         builder.allowBlockingCallsInside("kotlin.reflect.jvm.internal.impl.resolve.OverridingUtil", "<clinit>");
