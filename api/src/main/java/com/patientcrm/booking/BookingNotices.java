@@ -9,13 +9,16 @@ import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -56,18 +59,55 @@ class BookingNotices implements NoticeSource {
         if (Waitlist.OFFER.equals(entry.topic())) {
             return offer(entry);
         }
-        String id = entry.text("appointmentId");
+        UUID id = appointmentId(entry);
         if (id == null) {
             return Mono.empty();
         }
-        return db.sql("select a.id, a.status, " + FACTS + "from app.appointments a join app.slots s on s.id = a.slot_id "
-                        + "join app.doctors d on d.id = a.doctor_id join app.departments dep on dep.id = d.department_id "
-                        + "join app.patients p on p.id = a.patient_id where a.id = :id")
-                .bind("id", UUID.fromString(id))
-                .map(row -> new Facts(row.get("status", String.class), row.get("starts_at", OffsetDateTime.class),
-                        fields(row), row.get("id", UUID.class)))
+        return db.sql(APPOINTMENT_FACTS + "where a.id = :id")
+                .bind("id", id)
+                .map(BookingNotices::facts)
                 .one()
                 .mapNotNull(facts -> notice(entry, facts));
+    }
+
+    /** Reminders and changes of a batch in one query; waitlist offers (rare) one by one. */
+    @Override
+    public Mono<Map<UUID, Notice>> composeAll(List<OutboxEntry> entries) {
+        Map<UUID, List<OutboxEntry>> byAppointment = new HashMap<>();
+        List<OutboxEntry> others = new ArrayList<>();
+        for (OutboxEntry entry : entries) {
+            UUID appointment = Waitlist.OFFER.equals(entry.topic()) ? null : appointmentId(entry);
+            if (appointment != null) {
+                byAppointment.computeIfAbsent(appointment, a -> new ArrayList<>()).add(entry);
+            } else if (Waitlist.OFFER.equals(entry.topic())) {
+                others.add(entry);
+            }
+        }
+        Flux<Map.Entry<UUID, Notice>> appointments = byAppointment.isEmpty() ? Flux.empty()
+                : db.sql(APPOINTMENT_FACTS + "where a.id = any(cast(:ids as uuid[]))")
+                        .bind("ids", byAppointment.keySet().toArray(UUID[]::new))
+                        .map(BookingNotices::facts)
+                        .all()
+                        .flatMapIterable(facts -> byAppointment.get(facts.appointmentId()).stream()
+                                .map(entry -> Optional.ofNullable(notice(entry, facts)).map(n -> Map.entry(entry.id(), n)))
+                                .flatMap(Optional::stream).toList());
+        Flux<Map.Entry<UUID, Notice>> offers = Flux.fromIterable(others)
+                .concatMap(entry -> offer(entry).map(notice -> Map.entry(entry.id(), notice)));
+        return Flux.concat(appointments, offers).collectMap(Map.Entry::getKey, Map.Entry::getValue);
+    }
+
+    private static UUID appointmentId(OutboxEntry entry) {
+        String id = entry.text("appointmentId");
+        try {
+            return id == null ? null : UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static Facts facts(Readable row) {
+        return new Facts(row.get("status", String.class), row.get("starts_at", OffsetDateTime.class), fields(row),
+                row.get("id", UUID.class));
     }
 
     private record Facts(String status, OffsetDateTime start, Map<String, String> fields, UUID appointmentId) {}
@@ -107,7 +147,7 @@ class BookingNotices implements NoticeSource {
         if (entryId == null || slotId == null) {
             return Mono.empty();
         }
-        return db.sql("select w.hold_expires_at, w.id as entry_id, " + FACTS + "from app.waitlist_entries w "
+        return db.sql("select w.hold_expires_at, w.id as entry_id, " + FACTS_COLUMNS + "from app.waitlist_entries w "
                         + "join app.slots s on s.id = w.offered_slot_id join app.doctors d on d.id = s.doctor_id "
                         + "join app.departments dep on dep.id = d.department_id join app.patients p on p.id = w.patient_id "
                         + "where w.id = :entry and w.offered_slot_id = :slot and w.status = 'OFFERED' "
@@ -125,8 +165,13 @@ class BookingNotices implements NoticeSource {
     }
 
     /** The columns {@link #fields} reads, from slot {@code s}, doctor {@code d}, department {@code dep}, patient {@code p}. */
-    private static final String FACTS = "s.starts_at, s.time_zone, d.name as doctor_name, dep.name as department_name, "
+    private static final String FACTS_COLUMNS = "s.starts_at, s.time_zone, d.name as doctor_name, dep.name as department_name, "
             + "p.name as patient_name ";
+
+    private static final String APPOINTMENT_FACTS = "select a.id, a.status, " + FACTS_COLUMNS
+            + "from app.appointments a join app.slots s on s.id = a.slot_id "
+            + "join app.doctors d on d.id = a.doctor_id join app.departments dep on dep.id = d.department_id "
+            + "join app.patients p on p.id = a.patient_id ";
 
     private static Map<String, String> fields(Readable row) {
         Map<String, String> fields = new HashMap<>();

@@ -63,6 +63,21 @@ class ConsentLedger {
                 .all().collectMap(Latest::documentId);
     }
 
+    /** {@link #latest} for many account holders in one statement: holder to document to latest decision. */
+    Mono<Map<UUID, Map<UUID, Latest>>> latestAll(UUID[] holders, UUID[] documents) {
+        return db.sql("select distinct on (patient_id, document_id) patient_id, document_id, version, granted, "
+                        + "recorded_at from app.consent_records where patient_id = any(cast(:holders as uuid[])) "
+                        + "and document_id = any(cast(:documents as uuid[])) order by patient_id, document_id, id desc")
+                .bind("holders", holders).bind("documents", documents)
+                .map(row -> Map.entry(row.get("patient_id", UUID.class), new Latest(row.get("document_id", UUID.class),
+                        row.get("version", Integer.class), row.get("granted", Boolean.class),
+                        row.get("recorded_at", OffsetDateTime.class))))
+                .all()
+                .collect(HashMap<UUID, Map<UUID, Latest>>::new, (map, e) -> map
+                        .computeIfAbsent(e.getKey(), k -> new HashMap<>()).put(e.getValue().documentId(), e.getValue()))
+                .<Map<UUID, Map<UUID, Latest>>>map(map -> map);
+    }
+
     Mono<ConsentDtos.MyConsents> mine(UUID accountId) {
         return patients.selfId(accountId).flatMap(self -> catalog.current(Instant.now()).flatMap(current -> {
             Map<UUID, ConsentCatalog.Row> byDocument = new HashMap<>();

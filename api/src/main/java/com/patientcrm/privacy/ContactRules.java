@@ -7,7 +7,10 @@ import com.patientcrm.notifications.ContactPolicy;
 import com.patientcrm.notifications.ContactPreferences;
 import com.patientcrm.notifications.Preferences;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -65,6 +68,57 @@ class ContactRules implements ContactPolicy {
             return latest.zipWith(preferences.effective(holder)).map(both -> every(channel ->
                     decide(category, channel, at, required, marketing, both.getT1(), both.getT2())));
         })).defaultIfEmpty(every(channel -> ContactDecision.deny("no-patient")));
+    }
+
+    /**
+     * The same decisions for a batch of messages, with one statement each for the holders, their consents and their
+     * preferences, however many patients are asked about.
+     */
+    @Override
+    public Mono<Map<Ask, Map<Channel, ContactDecision>>> mayContactOnAll(Collection<Ask> asks, Instant at) {
+        Map<Ask, Map<Channel, ContactDecision>> answers = new HashMap<>();
+        List<Ask> open = new ArrayList<>();
+        for (Ask ask : asks) {
+            if (ask.category().critical()) {
+                answers.put(ask, every(channel -> ContactDecision.allow()));
+            } else {
+                open.add(ask);
+            }
+        }
+        if (open.isEmpty()) {
+            return Mono.just(answers);
+        }
+        UUID[] patients = open.stream().map(Ask::patientId).distinct().toArray(UUID[]::new);
+        return holders(patients).flatMap(holders -> catalog.current(at).flatMap(current -> {
+            List<ConsentCatalog.Row> required = current.stream().filter(ConsentCatalog.Row::required).toList();
+            Optional<ConsentCatalog.Row> marketing = current.stream().filter(r -> r.kind().equals("marketing")).findFirst();
+            UUID[] documents = current.stream().map(ConsentCatalog.Row::documentId).toArray(UUID[]::new);
+            UUID[] holderIds = holders.values().stream().distinct().toArray(UUID[]::new);
+            Mono<Map<UUID, Map<UUID, ConsentLedger.Latest>>> latest = documents.length == 0 || holderIds.length == 0
+                    ? Mono.just(Map.of()) : ledger.latestAll(holderIds, documents);
+            Mono<Map<UUID, ContactPreferences>> settings = holderIds.length == 0 ? Mono.just(Map.of())
+                    : preferences.effectiveAll(List.of(holderIds));
+            return latest.zipWith(settings).map(both -> {
+                for (Ask ask : open) {
+                    UUID holder = holders.get(ask.patientId());
+                    answers.put(ask, holder == null ? every(channel -> ContactDecision.deny("no-patient"))
+                            : every(channel -> decide(ask.category(), channel, at, required, marketing,
+                                    both.getT1().getOrDefault(holder, Map.of()), both.getT2().get(holder))));
+                }
+                return answers;
+            });
+        }));
+    }
+
+    /** Each patient's acting holder; a patient with none (erased) is absent. */
+    private Mono<Map<UUID, UUID>> holders(UUID[] patients) {
+        return db.sql("select ask.id as patient, " + ConsentLedger.ACTING_HOLDER.replace(":owner", "ask.id")
+                        + " as holder from unnest(cast(:patients as uuid[])) as ask(id)")
+                .bind("patients", patients)
+                .map(row -> new UUID[] {row.get("patient", UUID.class), row.get("holder", UUID.class)})
+                .all()
+                .filter(pair -> pair[1] != null)
+                .collectMap(pair -> pair[0], pair -> pair[1]);
     }
 
     private static Map<Channel, ContactDecision> every(java.util.function.Function<Channel, ContactDecision> decision) {

@@ -33,13 +33,13 @@ class AppPush implements PushChannel {
 
     @Override
     public Mono<Boolean> canReach(Delivery delivery) {
-        return devices.activeFor(delivery.recipient().patientId()).hasElements();
+        return devices.activeFor(delivery.recipient().patientId()).map(targets -> !targets.isEmpty());
     }
 
     @Override
     public Mono<Result> push(Delivery delivery) {
         OutboxEntry entry = delivery.entry();
-        return Mono.zip(devices.activeFor(delivery.recipient().patientId()).collectList(),
+        return Mono.zip(devices.activeFor(delivery.recipient().patientId()),
                         deliveries.reached(entry.id(), Channel.APP_PUSH))
                 .flatMap(both -> {
                     List<Devices.Target> targets = both.getT1();

@@ -1,6 +1,7 @@
 package com.patientcrm.notifications;
 
 import java.time.Instant;
+import java.util.Collection;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.UUID;
@@ -24,5 +25,18 @@ public interface ContactPolicy {
         return Flux.fromArray(Channel.values())
                 .concatMap(channel -> mayContact(patientId, category, channel, at).map(decision -> Map.entry(channel, decision)))
                 .collectMap(Map.Entry::getKey, Map.Entry::getValue, () -> new EnumMap<>(Channel.class));
+    }
+
+    /** One patient and what a message to them is about. */
+    record Ask(UUID patientId, Category category) {}
+
+    /**
+     * {@link #mayContactOn} for many patients at once (the notifier decides a whole batch of messages together).
+     * This default asks one by one: an implementation should look at consent and preferences once for all.
+     */
+    default Mono<Map<Ask, Map<Channel, ContactDecision>>> mayContactOnAll(Collection<Ask> asks, Instant at) {
+        return Flux.fromIterable(asks).distinct()
+                .concatMap(ask -> mayContactOn(ask.patientId(), ask.category(), at).map(decisions -> Map.entry(ask, decisions)))
+                .collectMap(Map.Entry::getKey, Map.Entry::getValue);
     }
 }

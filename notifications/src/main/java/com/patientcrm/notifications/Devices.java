@@ -2,7 +2,12 @@ package com.patientcrm.notifications;
 
 import io.r2dbc.spi.Readable;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.Parameter;
 import org.springframework.stereotype.Component;
@@ -17,16 +22,20 @@ import reactor.core.publisher.Mono;
  * never given back out.
  */
 @Component
-public class Devices {
+public class Devices implements DisposableBean {
 
     static final int MAX_ACTIVE = 10;
 
     private final DatabaseClient db;
     private final TransactionalOperator tx;
+    private final Batcher<UUID, List<Target>> active;
+    private final Batcher<UUID, Boolean> sent;
 
     Devices(DatabaseClient db, TransactionalOperator tx) {
         this.db = db;
         this.tx = tx;
+        this.active = Batcher.of("devices.active", List.of(), this::loadActive);
+        this.sent = Batcher.of("devices.sent", Boolean.TRUE, this::markSent);
     }
 
     public record Device(UUID id, String platform, String appVersion, boolean active, OffsetDateTime createdAt,
@@ -63,13 +72,21 @@ public class Devices {
                 .bind("id", deviceId).bind("recipient", recipientId).fetch().rowsUpdated().map(n -> n > 0);
     }
 
-    Flux<Target> activeFor(UUID recipientId) {
-        return db.sql("select id, token, platform from notifications.devices where recipient_id = :recipient and active "
-                        + "order by updated_at desc, id")
-                .bind("recipient", recipientId)
-                .map(row -> new Target(row.get("id", UUID.class), row.get("token", String.class),
-                        row.get("platform", String.class)))
-                .all();
+    /** The recipient's active devices, most recently registered first (looked up together with other messages'). */
+    Mono<List<Target>> activeFor(UUID recipientId) {
+        return active.get(recipientId);
+    }
+
+    private Mono<Map<UUID, List<Target>>> loadActive(List<UUID> recipientIds) {
+        return db.sql("select recipient_id, id, token, platform from notifications.devices "
+                        + "where recipient_id = any(cast(:recipients as uuid[])) and active order by updated_at desc, id")
+                .bind("recipients", recipientIds.toArray(UUID[]::new))
+                .map(row -> Map.entry(row.get("recipient_id", UUID.class), new Target(row.get("id", UUID.class),
+                        row.get("token", String.class), row.get("platform", String.class))))
+                .all()
+                .collect(HashMap<UUID, List<Target>>::new,
+                        (map, e) -> map.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue()))
+                .<Map<UUID, List<Target>>>map(map -> map);
     }
 
     /** FCM said the token is dead (UNREGISTERED) or not a token at all: never try it again. */
@@ -79,8 +96,20 @@ public class Devices {
                 .bind("reason", reason).bind("id", deviceId).then();
     }
 
+    /** Notes the push (together with other messages' pushes: one statement per batch). */
     Mono<Void> sent(UUID deviceId) {
-        return db.sql("update notifications.devices set last_sent_at = now() where id = :id").bind("id", deviceId).then();
+        return sent.get(deviceId).then();
+    }
+
+    private Mono<Map<UUID, Boolean>> markSent(List<UUID> deviceIds) {
+        return db.sql("update notifications.devices set last_sent_at = now() where id = any(cast(:ids as uuid[]))")
+                .bind("ids", deviceIds.stream().sorted().toArray(UUID[]::new)).then().thenReturn(Map.of());
+    }
+
+    @Override
+    public void destroy() {
+        active.dispose();
+        sent.dispose();
     }
 
     private static final String COLUMNS = "id, platform, app_version, active, created_at, updated_at, last_sent_at";

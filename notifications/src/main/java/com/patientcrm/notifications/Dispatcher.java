@@ -32,7 +32,7 @@ import tools.jackson.databind.json.JsonMapper;
  * written while that token still holds the row, so a dispatcher that lost its lease cannot overwrite a newer claim.
  */
 @Component
-class Dispatcher implements SmartLifecycle {
+class Dispatcher implements SmartLifecycle, org.springframework.beans.factory.DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
     private static final Duration FULL_PAUSE = Duration.ofMillis(10);
@@ -49,6 +49,7 @@ class Dispatcher implements SmartLifecycle {
     private volatile boolean running;
     private volatile Disposable loop;
     private volatile Instant lastRelease = Instant.EPOCH;
+    private final Batcher<Completion, Long> completions = Batcher.of("outbox.complete", 0L, this::completeAll);
 
     Dispatcher(DatabaseClient db, JsonMapper json, DispatcherProperties properties, Clock clock,
                List<OutboxHandler> handlers, ObjectProvider<MeterRegistry> meters) {
@@ -188,14 +189,35 @@ class Dispatcher implements SmartLifecycle {
             log.warn("Outbox message {} ({}) is dead: {}", entry.id(), entry.topic(), reason);
         }
         Outcome.Kind recorded = kind;
-        return db.sql("update notifications.outbox set status = :status, due_at = :due, last_error = coalesce(:reason, last_error), "
-                        + "attempts = attempts - :unspent, claim_token = null, lease_until = null, updated_at = now() where id = :id and claim_token = :token")
-                .bind("status", status).bind("due", due).bind("unspent", unspent)
-                .bind("reason", org.springframework.r2dbc.core.Parameter.fromOrEmpty(truncate(reason), String.class))
-                .bind("id", entry.id()).bind("token", claimed.token())
-                .fetch().rowsUpdated()
+        return completions.get(new Completion(entry.id(), claimed.token(), status, due, truncate(reason), unspent))
                 .doOnNext(updated -> record(entry, recorded, updated, now))
                 .then();
+    }
+
+    /** One message's outcome, written together with the other outcomes of the moment. */
+    private record Completion(UUID id, UUID token, String status, Instant due, String reason, int unspent) {}
+
+    /** Answers 1 for each outcome written, 0 where the claim had passed to another instance meanwhile. */
+    private Mono<Map<Completion, Long>> completeAll(List<Completion> batch) {
+        List<Completion> sorted = batch.stream().sorted(java.util.Comparator.comparing(Completion::id)).toList();
+        return db.sql("update notifications.outbox o set status = c.status, due_at = cast(c.due as timestamptz), "
+                        + "last_error = coalesce(c.reason, o.last_error), attempts = o.attempts - c.unspent, "
+                        + "claim_token = null, lease_until = null, updated_at = now() from unnest(cast(:id as uuid[]), "
+                        + "cast(:token as uuid[]), cast(:status as text[]), cast(:due as text[]), cast(:reason as text[]), "
+                        + "cast(:unspent as int[])) as c(id, token, status, due, reason, unspent) "
+                        + "where o.id = c.id and o.claim_token = c.token returning o.id")
+                .bind("id", sorted.stream().map(Completion::id).toArray(UUID[]::new))
+                .bind("token", sorted.stream().map(Completion::token).toArray(UUID[]::new))
+                .bind("status", sorted.stream().map(Completion::status).toArray(String[]::new))
+                .bind("due", sorted.stream().map(c -> c.due().toString()).toArray(String[]::new))
+                .bind("reason", sorted.stream().map(Completion::reason).toArray(String[]::new))
+                .bind("unspent", sorted.stream().map(Completion::unspent).toArray(Integer[]::new))
+                .map(row -> row.get("id", UUID.class)).all().collect(java.util.stream.Collectors.toSet())
+                .map(written -> {
+                    Map<Completion, Long> answers = new java.util.HashMap<>();
+                    batch.forEach(c -> answers.put(c, written.contains(c.id()) ? 1L : 0L));
+                    return answers;
+                });
     }
 
     private void record(OutboxEntry entry, Outcome.Kind kind, long updated, Instant now) {
@@ -277,6 +299,12 @@ class Dispatcher implements SmartLifecycle {
         if (current != null) {
             current.dispose();
         }
+    }
+
+    /** After {@link #stop}: outcomes still being written have had the grace period to land. */
+    @Override
+    public void destroy() {
+        completions.dispose();
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.r2dbc.spi.Readable;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -16,12 +17,14 @@ import reactor.core.publisher.Mono;
  * (created_at, id), so a page boundary is stable however many messages arrive meanwhile.
  */
 @Component
-public class Inbox {
+public class Inbox implements org.springframework.beans.factory.DisposableBean {
 
     private final DatabaseClient db;
+    private final Batcher<Row, Boolean> writes;
 
     Inbox(DatabaseClient db) {
         this.db = db;
+        this.writes = Batcher.of("inbox.deliver", Boolean.FALSE, this::write);
     }
 
     public record Item(UUID id, UUID patientId, String category, String title, String body, String deepLink,
@@ -37,17 +40,42 @@ public class Inbox {
         }
     }
 
+    private record Row(UUID outboxId, UUID recipientId, UUID patientId, String category, String title, String body,
+                       String deepLink) {}
+
     /** Answers whether the row was written now (false: the message was already in the inbox). */
     Mono<Boolean> deliver(UUID outboxId, UUID recipientId, UUID patientId, Category category, NoticeTexts.Text text,
                           String deepLink) {
+        return writes.get(new Row(outboxId, recipientId, patientId, category.code(), text.title(), text.body(), deepLink));
+    }
+
+    /** One statement for every message delivered meanwhile; answers which rows are new. */
+    private Mono<Map<Row, Boolean>> write(List<Row> rows) {
+        List<Row> sorted = rows.stream().sorted(java.util.Comparator.comparing(Row::outboxId)).toList();
         return db.sql("insert into notifications.inbox (id, outbox_id, recipient_id, patient_id, category, title, body, "
-                        + "deep_link) values (:id, :outbox, :recipient, :patient, :category, :title, :body, :link) "
-                        + "on conflict (outbox_id) do nothing")
-                .bind("id", UUID.randomUUID()).bind("outbox", outboxId).bind("recipient", recipientId)
-                .bind("patient", patientId).bind("category", category.code()).bind("title", text.title())
-                .bind("body", text.body())
-                .bind("link", org.springframework.r2dbc.core.Parameter.fromOrEmpty(deepLink, String.class))
-                .fetch().rowsUpdated().map(n -> n > 0);
+                        + "deep_link) select * from unnest(cast(:id as uuid[]), cast(:outbox as uuid[]), "
+                        + "cast(:recipient as uuid[]), cast(:patient as uuid[]), cast(:category as text[]), "
+                        + "cast(:title as text[]), cast(:body as text[]), cast(:link as text[])) "
+                        + "on conflict (outbox_id) do nothing returning outbox_id")
+                .bind("id", sorted.stream().map(r -> UUID.randomUUID()).toArray(UUID[]::new))
+                .bind("outbox", sorted.stream().map(Row::outboxId).toArray(UUID[]::new))
+                .bind("recipient", sorted.stream().map(Row::recipientId).toArray(UUID[]::new))
+                .bind("patient", sorted.stream().map(Row::patientId).toArray(UUID[]::new))
+                .bind("category", sorted.stream().map(Row::category).toArray(String[]::new))
+                .bind("title", sorted.stream().map(Row::title).toArray(String[]::new))
+                .bind("body", sorted.stream().map(Row::body).toArray(String[]::new))
+                .bind("link", sorted.stream().map(Row::deepLink).toArray(String[]::new))
+                .map(row -> row.get("outbox_id", UUID.class)).all().collect(java.util.stream.Collectors.toSet())
+                .map(written -> {
+                    Map<Row, Boolean> answers = new java.util.HashMap<>();
+                    rows.forEach(r -> answers.put(r, written.contains(r.outboxId())));
+                    return answers;
+                });
+    }
+
+    @Override
+    public void destroy() {
+        writes.dispose();
     }
 
     public Mono<Page> page(UUID recipientId, String cursor, int limit) {

@@ -7,7 +7,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -23,9 +26,13 @@ import reactor.core.publisher.Mono;
  *       next; a transient failure retries the message.</li>
  * </ol>
  * Every step is idempotent on the outbox message, so a retry or a crash never shows or sends anything twice.
+ *
+ * <p>Each message is decided on its own, but the database work of all the messages in flight is done together:
+ * composing, finding recipients, reading preferences and deciding contact go through {@link Batcher}s (one statement
+ * per batch, not per message), and so do the inbox and delivery writes.
  */
 @Component
-class Notifier implements OutboxHandler {
+class Notifier implements OutboxHandler, DisposableBean {
 
     private final Map<String, NoticeSource> sources = new HashMap<>();
     private final List<PushChannel> channels;
@@ -35,6 +42,10 @@ class Notifier implements OutboxHandler {
     private final Inbox inbox;
     private final Deliveries deliveries;
     private final Clock clock;
+    private final Batcher<OutboxEntry, Notice> notices;
+    private final Batcher<UUID, Recipient> recipientOf;
+    private final Batcher<UUID, ContactPreferences> settings;
+    private final Batcher<ContactPolicy.Ask, Map<Channel, ContactDecision>> decisions;
 
     Notifier(List<NoticeSource> sources, WeChatPush wechat, AppPush app, Recipients recipients, ContactPolicy policy,
              Preferences preferences, Inbox inbox, Deliveries deliveries, Clock clock) {
@@ -52,6 +63,29 @@ class Notifier implements OutboxHandler {
         this.inbox = inbox;
         this.deliveries = deliveries;
         this.clock = clock;
+        this.notices = Batcher.of("notices", this::composeAll);
+        this.recipientOf = Batcher.of("recipients", ids -> recipients.ofAll(ids));
+        this.settings = Batcher.of("preferences", ids -> preferences.effectiveAll(ids));
+        this.decisions = Batcher.of("contact-policy", asks -> policy.mayContactOnAll(asks, clock.instant()));
+    }
+
+    /** Each source composes its own messages of the batch in one go. */
+    private Mono<Map<OutboxEntry, Notice>> composeAll(List<OutboxEntry> entries) {
+        Map<NoticeSource, List<OutboxEntry>> bySource = new HashMap<>();
+        entries.forEach(entry -> bySource.computeIfAbsent(sources.get(entry.topic()), s -> new ArrayList<>()).add(entry));
+        return Flux.fromIterable(bySource.entrySet())
+                .flatMap(group -> group.getKey().composeAll(group.getValue())
+                        .flatMapIterable(byId -> group.getValue().stream().filter(e -> byId.containsKey(e.id()))
+                                .map(e -> Map.entry(e, byId.get(e.id()))).toList()))
+                .collectMap(Map.Entry::getKey, Map.Entry::getValue);
+    }
+
+    @Override
+    public void destroy() {
+        notices.dispose();
+        recipientOf.dispose();
+        settings.dispose();
+        decisions.dispose();
     }
 
     @Override
@@ -65,18 +99,18 @@ class Notifier implements OutboxHandler {
             return Mono.just(Outcome.skipped(SkipReason.NO_RECIPIENT.because("no patient on the message")));
         }
         Instant now = clock.instant();
-        return sources.get(entry.topic()).compose(entry)
+        return notices.get(entry)
                 .flatMap(notice -> notice.expiresAt() != null && !notice.expiresAt().isAfter(now)
                         ? Mono.just(Outcome.skipped(SkipReason.EXPIRED.because("expired before it could be sent")))
-                        : recipients.of(entry.patientId())
+                        : recipientOf.get(entry.patientId())
                                 .flatMap(recipient -> deliver(entry, notice, recipient, now))
                                 .defaultIfEmpty(Outcome.skipped(SkipReason.NO_RECIPIENT.because("nobody receives this patient's messages"))))
                 .defaultIfEmpty(Outcome.skipped(SkipReason.NOT_APPLICABLE.because("no longer applies")));
     }
 
     private Mono<Outcome> deliver(OutboxEntry entry, Notice notice, Recipient recipient, Instant now) {
-        return Mono.zip(preferences.effective(recipient.patientId()),
-                        policy.mayContactOn(entry.patientId(), notice.category(), now))
+        return Mono.zip(settings.get(recipient.patientId()),
+                        decisions.get(new ContactPolicy.Ask(entry.patientId(), notice.category())))
                 .flatMap(both -> {
                     PushChannel.Delivery delivery = new PushChannel.Delivery(entry, recipient, notice, both.getT1().language());
                     Map<Channel, ContactDecision> decisions = both.getT2();

@@ -1,6 +1,9 @@
 package com.patientcrm.notifications;
 
+import java.util.Collection;
+import java.util.Map;
 import java.util.UUID;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -10,4 +13,14 @@ import reactor.core.publisher.Mono;
 public interface Recipients {
 
     Mono<Recipient> of(UUID patientId);
+
+    /**
+     * {@link #of} for many patients at once (the notifier asks for a whole batch of messages); a patient nobody
+     * receives for is absent from the answer. This default asks one by one: implementations should use one query.
+     */
+    default Mono<Map<UUID, Recipient>> ofAll(Collection<UUID> patientIds) {
+        return Flux.fromIterable(patientIds).distinct()
+                .concatMap(id -> of(id).map(recipient -> Map.entry(id, recipient)))
+                .collectMap(Map.Entry::getKey, Map.Entry::getValue);
+    }
 }

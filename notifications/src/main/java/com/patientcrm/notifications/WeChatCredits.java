@@ -1,7 +1,10 @@
 package com.patientcrm.notifications;
 
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
@@ -14,14 +17,16 @@ import reactor.core.publisher.Mono;
  * {@value #MAX_UNUSED} unused credits are kept per template (more would never be used, and would only invite abuse).
  */
 @Component
-public class WeChatCredits {
+public class WeChatCredits implements DisposableBean {
 
     static final int MAX_UNUSED = 50;
 
     private final DatabaseClient db;
+    private final Batcher<Held, Long> held;
 
     WeChatCredits(DatabaseClient db) {
         this.db = db;
+        this.held = Batcher.of("wechat.held", this::loadHeld);
     }
 
     /** Records the dialog's answers (template id to {@code accept}, {@code reject}, {@code ban}, {@code filter}). */
@@ -67,12 +72,28 @@ public class WeChatCredits {
      * taking it and recording the send): the send may or may not have reached WeChat. Empty otherwise.
      */
     Mono<Long> heldWithoutOutcome(UUID recipientId, String templateId, UUID outboxId) {
-        return db.sql("select c.id from notifications.wechat_credits c where c.used_by = :outbox "
-                        + "and c.recipient_id = :recipient and c.template_id = :template and not exists (select 1 from "
-                        + "notifications.deliveries d where d.outbox_id = :outbox and d.channel = 'wechat' "
-                        + "and d.attempted_at >= c.used_at) order by c.id limit 1")
-                .bind("outbox", outboxId).bind("recipient", recipientId).bind("template", templateId)
-                .map(row -> row.get("id", Long.class)).one();
+        return held.get(new Held(recipientId, templateId, outboxId));
+    }
+
+    private record Held(UUID recipientId, String templateId, UUID outboxId) {}
+
+    /** One look for every message asking meanwhile. */
+    private Mono<Map<Held, Long>> loadHeld(List<Held> asked) {
+        return db.sql("select c.id, c.recipient_id, c.template_id, c.used_by from notifications.wechat_credits c "
+                        + "where c.used_by = any(cast(:outbox as uuid[])) and not exists (select 1 from "
+                        + "notifications.deliveries d where d.outbox_id = c.used_by and d.channel = 'wechat' "
+                        + "and d.attempted_at >= c.used_at) order by c.id")
+                .bind("outbox", asked.stream().map(Held::outboxId).distinct().toArray(UUID[]::new))
+                .map(row -> Map.entry(new Held(row.get("recipient_id", UUID.class), row.get("template_id", String.class),
+                        row.get("used_by", UUID.class)), row.get("id", Long.class)))
+                .all()
+                .collect(HashMap<Held, Long>::new, (map, e) -> map.putIfAbsent(e.getKey(), e.getValue()))
+                .<Map<Held, Long>>map(map -> map);
+    }
+
+    @Override
+    public void destroy() {
+        held.dispose();
     }
 
     /** The send failed before WeChat used the credit (a timeout, a 5xx): it may be used again. */
