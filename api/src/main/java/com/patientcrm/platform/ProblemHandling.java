@@ -1,13 +1,16 @@
 package com.patientcrm.platform;
 
+import io.r2dbc.spi.R2dbcException;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.MethodParameter;
 import org.springframework.core.codec.DecodingException;
 import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.dao.InvalidDataAccessResourceUsageException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -36,6 +39,8 @@ import tools.jackson.databind.exc.UnrecognizedPropertyException;
 class ProblemHandling extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemHandling.class);
+    /** character_not_in_repertoire (a NUL in text) and untranslatable_character. */
+    private static final Set<String> UNSTORABLE_TEXT = Set.of("22021", "22P05");
 
     @Override
     protected Mono<ResponseEntity<Object>> handleWebExchangeBindException(WebExchangeBindException ex,
@@ -102,6 +107,20 @@ class ProblemHandling extends ResponseEntityExceptionHandler {
         log.warn("Integrity conflict on {} {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath());
         return handleErrorResponseException(Problems.conflict("The change conflicts with data already stored."),
                 new HttpHeaders(), HttpStatus.CONFLICT, exchange);
+    }
+
+    /**
+     * The last line behind {@link StorableText}: text PostgreSQL cannot store (a NUL character: SQLSTATE 22021,
+     * 22P05) that came in some other way, such as a header or a form field, is the caller's error, not ours.
+     */
+    @ExceptionHandler(InvalidDataAccessResourceUsageException.class)
+    Mono<ResponseEntity<Object>> unstorableText(InvalidDataAccessResourceUsageException ex, ServerWebExchange exchange) {
+        if (!(ex.getCause() instanceof R2dbcException cause && UNSTORABLE_TEXT.contains(cause.getSqlState()))) {
+            return unexpected(ex, exchange);
+        }
+        log.warn("Text the database cannot store on {} {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath());
+        return handleErrorResponseException(Problems.of(HttpStatus.BAD_REQUEST, "malformed-request", "Malformed request",
+                "The request holds characters that are not allowed."), new HttpHeaders(), HttpStatus.BAD_REQUEST, exchange);
     }
 
     @ExceptionHandler(Exception.class)

@@ -44,6 +44,53 @@ class ProblemHandlingIntegrationTests extends IntegrationTest {
                 .expectBody().jsonPath("$.type").isEqualTo("urn:patientcrm:problem:method-not-allowed");
     }
 
+    // Found by the contract fuzz (ContractFuzzTests): text PostgreSQL cannot store, or that is not text, was a 500.
+
+    @Test
+    void aNulCharacterInAJsonStringIsRefusedAndNothingIsStored() {
+        String token = patientToken();
+        http.post().uri("/api/v1/me/family-members").headers(h -> h.setBearerAuth(token))
+                .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"relationship\":\"child\",\"name\":\"Xiao\\u0000Ming\"}")
+                .exchange().expectStatus().isBadRequest()
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody().jsonPath("$.type").isEqualTo("urn:patientcrm:problem:malformed-request");
+        http.get().uri("/api/v1/me/family-members").headers(h -> h.setBearerAuth(token)).exchange()
+                .expectStatus().isOk().expectBody().jsonPath("$.length()").isEqualTo(0);
+    }
+
+    @Test
+    void anUnpairedSurrogateInAJsonStringIsRefused() {
+        http.post().uri("/api/v1/auth/staff").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"username\":\"admin\",\"password\":\"\\ud800\"}")
+                .exchange().expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.type").isEqualTo("urn:patientcrm:problem:malformed-request");
+    }
+
+    @Test
+    void aNulCharacterInTheQueryOrPathIsAMalformedRequestProblem() {
+        String staff = staffToken();
+        // Absolute URIs: a template would encode the '%' itself.
+        http.get().uri(java.net.URI.create("http://localhost:" + port + "/staff/v1/feedback?q=a%00b")).headers(h -> h.setBearerAuth(staff))
+                .exchange().expectStatus().isBadRequest()
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody().jsonPath("$.type").isEqualTo("urn:patientcrm:problem:malformed-request");
+        // The firewall's own refusal (an encoded NUL in the path) was a bare 400 without a body.
+        http.get().uri(java.net.URI.create("http://localhost:" + port + "/staff/v1/feedback/a%00b")).headers(h -> h.setBearerAuth(staff))
+                .exchange().expectStatus().isBadRequest()
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody().jsonPath("$.type").isEqualTo("urn:patientcrm:problem:malformed-request");
+    }
+
+    @Test
+    void aClientIdWithANulCharacterIsAnUnknownClient() {
+        // A form field, which neither the JSON codec nor the query firewall sees: it reached the database (a 500).
+        http.post().uri("/oauth2/token").contentType(MediaType.APPLICATION_FORM_URLENCODED)
+                .bodyValue("grant_type=client_credentials&client_id=his%00test&client_secret=x")
+                .exchange().expectStatus().isUnauthorized()
+                .expectHeader().contentType(MediaType.APPLICATION_JSON)
+                .expectBody().jsonPath("$.error").isEqualTo("invalid_client");
+    }
+
     @Test
     void anUnknownPathUnderAPatientTokenIsNotFound() {
         http.get().uri("/api/v1/no-such-thing").headers(h -> h.setBearerAuth(patientToken()))

@@ -86,7 +86,13 @@ class TokenEndpoint {
                 .body(TokenResponse.withScope(access, String.join(" ", scopes.stream().sorted().toList()))));
     }
 
+    /** The client's credentials, or null when they are missing, malformed or not text at all (a NUL). */
     private static Credentials credentials(String authorization, MultiValueMap<String, String> form) {
+        Credentials credentials = presented(authorization, form);
+        return credentials == null || credentials.clientId().indexOf('\0') >= 0 ? null : credentials;
+    }
+
+    private static Credentials presented(String authorization, MultiValueMap<String, String> form) {
         boolean inForm = form.getFirst("client_secret") != null;
         if (authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
             if (inForm) {
