@@ -34,6 +34,17 @@ class WeChatLoginIntegrationTests extends IntegrationTest {
                 .withQueryParam("js_code", WireMock.equalTo(code)));
     }
 
+    /** Found by the contract fuzz: WxJava puts the code into WeChat's URL unencoded. */
+    @Test
+    void aCodeReachesWeChatAsItIsWhateverItsCharacters() {
+        String code = "a`b c&appid=other#" + UUID.randomUUID();
+        assertThat(signInWithWeChat(code)).containsKey("access_token");
+
+        ExternalFakes.weChat().verify(WireMock.getRequestedFor(WireMock.urlPathEqualTo("/sns/jscode2session"))
+                .withQueryParam("appid", WireMock.equalTo(ExternalFakes.WECHAT_APPID))
+                .withQueryParam("js_code", WireMock.equalTo(code)));
+    }
+
     @Test
     void aCodeWeChatRejectsIsA401Problem() {
         http.post().uri("/api/v1/auth/wechat").contentType(MediaType.APPLICATION_JSON)

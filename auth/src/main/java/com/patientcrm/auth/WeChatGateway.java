@@ -5,6 +5,8 @@ import cn.binarywang.wx.miniapp.api.impl.WxMaServiceImpl;
 import cn.binarywang.wx.miniapp.bean.WxMaJscode2SessionResult;
 import cn.binarywang.wx.miniapp.bean.WxMaPhoneNumberInfo;
 import cn.binarywang.wx.miniapp.config.impl.WxMaDefaultConfigImpl;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import me.chanjar.weixin.common.error.WxErrorException;
 import org.slf4j.Logger;
@@ -52,7 +54,10 @@ class WeChatGateway {
 
     Mono<WeChatUser> exchangeLoginCode(String code) {
         return call(() -> {
-            WxMaJscode2SessionResult session = wx.getUserService().getSessionInfo(code);
+            // WxJava joins the code into the URL as it is: unencoded, a "`" made the call fail (a 503 for the
+            // caller's bad input) and an "&" could add parameters of the caller's choosing.
+            WxMaJscode2SessionResult session = wx.getUserService()
+                    .getSessionInfo(URLEncoder.encode(code, StandardCharsets.UTF_8).replace("+", "%20"));
             return new WeChatUser(appid, session.getOpenid(), blankToNull(session.getUnionid()));
         });
     }
