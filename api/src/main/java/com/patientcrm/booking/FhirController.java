@@ -44,9 +44,19 @@ class FhirController {
 
     @PostMapping(consumes = {"application/fhir+json", MediaType.APPLICATION_JSON_VALUE})
     Mono<ResponseEntity<String>> bundle(@RequestBody String body) {
-        return offLoop(() -> fhir.newJsonParser().parseResource(Bundle.class, body))
+        return offLoop(() -> parse(body))
                 .flatMap(push::push)
                 .flatMap(this::ok);
+    }
+
+    private Bundle parse(String body) {
+        try {
+            return fhir.newJsonParser().parseResource(Bundle.class, body);
+        } catch (NullPointerException | IllegalArgumentException | IllegalStateException parserFault) {
+            // HAPI fails this way on some malformed input, e.g. an entry whose resource is null (found by the
+            // contract fuzz): the body is at fault, not the server. DataFormatException keeps its own handler.
+            throw FhirProblem.invalid("The body is not a valid FHIR R4 JSON Bundle.");
+        }
     }
 
     @GetMapping("/Slot")

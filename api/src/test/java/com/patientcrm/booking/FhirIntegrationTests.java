@@ -247,6 +247,17 @@ class FhirIntegrationTests extends IntegrationTest {
                 .expectStatus().isForbidden();
     }
 
+    /** Found by the contract fuzz: HAPI's parser fails with a NullPointerException on an entry without resource. */
+    @Test
+    void anEntryWhoseResourceIsNullIsAnOperationOutcomeNotAServerError() {
+        http.post().uri("/fhir/r4").headers(h -> h.setBearerAuth(clientToken()))
+                .contentType(MediaType.parseMediaType("application/fhir+json"))
+                .bodyValue("{\"resourceType\":\"Bundle\",\"type\":\"batch\",\"entry\":[{\"resource\":null}]}")
+                .exchange().expectStatus().isBadRequest()
+                .expectHeader().contentTypeCompatibleWith(MediaType.parseMediaType("application/fhir+json"))
+                .expectBody().jsonPath("$.resourceType").isEqualTo("OperationOutcome");
+    }
+
     @Test
     void theCapabilityStatementIsValidAndPublic() {
         http.get().uri("/fhir/r4/metadata").exchange().expectStatus().isOk()
