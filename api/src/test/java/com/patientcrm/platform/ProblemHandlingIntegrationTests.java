@@ -25,6 +25,15 @@ class ProblemHandlingIntegrationTests extends IntegrationTest {
                 .expectBody().jsonPath("$.type").isEqualTo("urn:patientcrm:problem:malformed-request");
     }
 
+    /** Found by the contract fuzz: Jackson cut 1.5 to 1 for an integer field (a slot's capacity, a version). */
+    @Test
+    void aFractionForAnIntegerIsAMalformedRequestProblem() {
+        http.put().uri("/integration/v1/departments/dep-fraction").headers(h -> h.setBearerAuth(clientToken()))
+                .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"name\":\"Cardiology\",\"version\":1.5}")
+                .exchange().expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.type").isEqualTo("urn:patientcrm:problem:malformed-request");
+    }
+
     @Test
     void missingFieldsAreListed() {
         http.post().uri("/api/v1/auth/otp/verify").contentType(MediaType.APPLICATION_JSON).bodyValue("{}")
