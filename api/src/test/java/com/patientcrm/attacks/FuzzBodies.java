@@ -18,6 +18,11 @@ final class FuzzBodies {
     static Map<String, Object> forOperations(FuzzWorld w) {
         LocalDate today = LocalDate.now(java.time.ZoneId.of(FuzzWorld.ZONE));
         Map<String, Object> bodies = new HashMap<>();
+        // Fixed codes: the fake WeChat writes the code into its JSON answer as it is, and a random example with a '"'
+        // made that answer unreadable (the app's 503 then is right: WeChat's answer was garbage).
+        bodies.put("POST::/api/v1/auth/wechat", Map.of("code", "login-" + w.marker()));
+        bodies.put("POST::/api/v1/me/phone/wechat", Map.of("code",
+                "139" + String.format("%08d", java.util.concurrent.ThreadLocalRandom.current().nextInt(100_000_000))));
         bodies.put("PATCH::/api/v1/me", Map.of("name", "Wang Fang", "gender", "female", "birthDate", "1980-02-03",
                 "address", "1 Jianguo Road", "emergencyContact", Map.of("name", "Wang Lei", "phone", "13800138001",
                         "relationship", "spouse")));
