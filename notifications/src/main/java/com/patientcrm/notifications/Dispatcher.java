@@ -78,7 +78,7 @@ class Dispatcher implements SmartLifecycle, org.springframework.beans.factory.Di
                 // Found work: claim again at once if there is room, or as soon as some should have freed up; found none:
                 // wait for the next poll.
                 .flatMap(n -> n == 0 ? Mono.delay(properties.pollInterval()).thenReturn(n)
-                        : free() > 0 ? Mono.just(n) : Mono.delay(FULL_PAUSE).thenReturn(n))
+                        : free() >= lowWater() ? Mono.just(n) : Mono.delay(FULL_PAUSE).thenReturn(n))
                 .repeat(() -> running)
                 .subscribe();
     }
@@ -90,7 +90,9 @@ class Dispatcher implements SmartLifecycle, org.springframework.beans.factory.Di
      */
     Mono<Integer> cycle() {
         int room = Math.min(free(), properties.batchSize());
-        if (room <= 0) {
+        // Claim in bulk: a claim per freed place would make the claim statement itself the limit (one at a time,
+        // a few milliseconds each). Wait until a quarter of a batch is free, unless nothing is in flight.
+        if (room <= 0 || room < lowWater() && !inFlight.isEmpty()) {
             return Mono.just(-1);
         }
         return releaseExpiredNow().then(claim(room)).map(batch -> {
@@ -101,6 +103,10 @@ class Dispatcher implements SmartLifecycle, org.springframework.beans.factory.Di
 
     private int free() {
         return properties.concurrency() - inFlight.size();
+    }
+
+    private int lowWater() {
+        return Math.max(1, Math.min(properties.batchSize(), properties.concurrency()) / 4);
     }
 
     private Mono<Long> releaseExpiredNow() {
