@@ -46,6 +46,11 @@ while :; do
   sleep 2
 done
 PEAK_KB=$(awk '/VmHWM/ {print $2}' /proc/$APP/status)
+# Per batcher: calls per statement, mean wait for the batch, mean statement time (Micrometer, /actuator/prometheus).
+BATCHES=$(curl -s "http://127.0.0.1:$PORT/actuator/prometheus" | awk '
+  /^crm_batch_size_(count|sum)\{/ || /^crm_batch_(wait|load)_seconds_(count|sum)\{/ {
+    match($0, /batch="[^"]+"/); b = substr($0, RSTART + 7, RLENGTH - 8); v[b, $1 ~ /size_count/ ? "sc" : $1 ~ /size_sum/ ? "ss" : $1 ~ /wait_seconds_count/ ? "wc" : $1 ~ /wait_seconds_sum/ ? "ws" : $1 ~ /load_seconds_count/ ? "lc" : "ls"] = $2; names[b] = 1 }
+  END { for (b in names) if (v[b, "sc"] > 0) printf "  %-20s %6.1f calls/statement, wait %5.1f ms, statement %5.1f ms\n", b, v[b, "ss"] / v[b, "sc"], 1000 * v[b, "ws"] / v[b, "wc"], 1000 * v[b, "ls"] / v[b, "lc"] }' | sort)
 STATS=$(curl -s "http://127.0.0.1:$FAKE/stats")
 {
   echo "# Notifications benchmark $(date -u +%FT%TZ) on $(nproc) cores: $MESSAGES due reminders, providers answering in $DELAY_MS ms"
@@ -58,5 +63,8 @@ STATS=$(curl -s "http://127.0.0.1:$FAKE/stats")
   $PSQL -c "select 'duplicates by the delivery records: ' || count(*) from (select outbox_id, channel, target from notifications.deliveries where status = 'sent' group by 1, 2, 3 having count(*) > 1) x"
   $PSQL -c "select 'inbox items: ' || count(*) || ' (' || count(distinct outbox_id) || ' distinct messages)' from notifications.inbox"
   echo "service peak resident memory: $(( PEAK_KB / 1024 )) MB (-Xmx512m)"
+  echo "batched statements (per batcher):"
+  echo "$BATCHES"
+  echo "settings: ${APP_JAVA_OPTS:-defaults} DB_POOL_SIZE=${DB_POOL_SIZE:-20}; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee "$OUT"
 echo "recorded in $OUT"
