@@ -66,14 +66,26 @@ final class Contract {
         return bodies;
     }
 
-    /** The top-level property names a JSON request body declares. */
-    static Set<String> requestProperties(String key) {
-        Schema<?> json = requestBodies(key).get("application/json");
-        Set<String> names = new TreeSet<>();
-        if (json != null && json.getProperties() != null) {
-            names.addAll(json.getProperties().keySet());
+    /** The property names a JSON request body declares at this JSON pointer ("" for the top level, "/slots/0"). */
+    static Set<String> requestProperties(String key, String pointer) {
+        Schema<?> schema = requestBodies(key).get("application/json");
+        for (String segment : pointer.isEmpty() ? new String[0] : pointer.substring(1).split("/")) {
+            schema = schema == null ? null : resolve(segment.matches("\\d+") ? schema.getItems()
+                    : properties(schema).get(segment));
         }
-        return names;
+        return schema == null ? Set.of() : new TreeSet<>(properties(schema).keySet());
+    }
+
+    /** A schema's properties, with those of the parts it is composed of ({@code allOf}). */
+    private static Map<String, Schema> properties(Schema<?> schema) {
+        Map<String, Schema> all = new TreeMap<>();
+        if (schema.getAllOf() != null) {
+            schema.getAllOf().forEach(part -> all.putAll(properties(resolve(part))));
+        }
+        if (schema.getProperties() != null) {
+            all.putAll(schema.getProperties());
+        }
+        return all;
     }
 
     /** Follows a {@code $ref} to its component schema (once per level; callers walk the rest). */

@@ -52,12 +52,25 @@ final class Fixtures {
 
     /** A new patient account, signed in by phone; its own patient record exists once this answers. */
     String patient() {
-        String phone = "+86137" + String.format("%08d", ThreadLocalRandom.current().nextInt(100_000_000));
-        expect(202, "POST", "/api/v1/auth/otp", Map.of("phone", phone), null);
-        String token = expect(200, "POST", "/api/v1/auth/otp/verify", Map.of("phone", phone, "code", sms.lastCodeFor(phone)),
-                null).get("access_token").asString();
+        String token = signIn().get("access_token").asString();
         self(token);
         return token;
+    }
+
+    /** Signs a new patient in by phone; answers the token response (access and refresh token). */
+    JsonNode signIn() {
+        String phone = phone();
+        return expect(200, "POST", "/api/v1/auth/otp/verify", Map.of("phone", phone, "code", code(phone)), null);
+    }
+
+    static String phone() {
+        return "+86137" + String.format("%08d", ThreadLocalRandom.current().nextInt(100_000_000));
+    }
+
+    /** Asks for a one-time code for this phone; answers the code the SMS carried. */
+    String code(String phone) {
+        expect(202, "POST", "/api/v1/auth/otp", Map.of("phone", phone), null);
+        return sms.lastCodeFor(phone);
     }
 
     /** One more patient, the same for every case of this run: never the owner of anything attacked. */

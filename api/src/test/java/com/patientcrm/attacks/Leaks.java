@@ -37,7 +37,8 @@ final class Leaks {
 
     /** The same on real answers, by request path. */
     private static final List<Map.Entry<Pattern, Pattern>> INTENDED_IN_ANSWERS = List.of(
-            Map.entry(Pattern.compile("/api/v1/auth/.*|/oauth2/token"), Pattern.compile("access_token|refresh_token|token_type")),
+            // Proving a phone may merge two accounts into one: the answer is a new sign-in.
+            Map.entry(Pattern.compile("/api/v1/auth/.*|/oauth2/token|/api/v1/me/phone/wechat"), Pattern.compile("access_token|refresh_token|token_type")),
             Map.entry(Pattern.compile("/integration/v1/webhook-endpoints(/[^/]+/rotate-secret)?"),
                     Pattern.compile("secret|previousSecretExpiresAt")),
             Map.entry(Pattern.compile("/api/v1/me|/api/v1/me/family-members(/[^/]+)?|/api/v1/me/data-export/[^/]+/download"),

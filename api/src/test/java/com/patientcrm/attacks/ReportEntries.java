@@ -22,13 +22,16 @@ final class ReportEntries {
 
     /** A FINAL lab report of this patient, pushed by the hospital; answers our id and the hospital's. */
     static Map.Entry<String, String> push(Fixtures fx, UUID patient) {
-        String external = "lab-" + UUID.randomUUID();
-        Map<String, Object> report = body("externalId", external, "patientId", patient, "kind", "LAB",
+        Map<String, Object> report = report(patient);
+        String id = fx.expect(200, "POST", "/integration/v1/reports", report, fx.client()).get("id").asString();
+        return Map.entry(id, (String) report.get("externalId"));
+    }
+
+    static Map<String, Object> report(UUID patient) {
+        return body("externalId", "lab-" + UUID.randomUUID(), "patientId", patient, "kind", "LAB",
                 "title", "Complete blood count", "issuedAt", OffsetDateTime.now(ZoneOffset.UTC).minusHours(1).toString(),
                 "status", "FINAL", "version", 1, "items", List.of(Map.of("code", "HGB", "name", "Hemoglobin",
                         "value", "13.5", "unit", "g/dL", "referenceRange", "11.5-15.0", "abnormal", "H")));
-        String id = fx.expect(200, "POST", "/integration/v1/reports", report, fx.client()).get("id").asString();
-        return Map.entry(id, external);
     }
 
     static Entry patientReports() {

@@ -58,22 +58,27 @@ final class StaffEntries {
         String path = "/staff/v1/consent-documents/{id}";
         return new Entry("consent documents", List.of("GET " + path, "POST " + path + "/versions", "POST " + path + "/retire"), fx -> {
             String admin = Fixtures.staff("ADMIN");
-            Set<String> live = new java.util.HashSet<>();
-            fx.expect(200, "GET", "/staff/v1/consent-documents", null, admin).forEach(d -> {
-                if (d.path("retiredAt").isNull()) {
-                    live.add(d.path("kind").asString());
-                }
-            });
-            String kind = KINDS.stream().filter(k -> !live.contains(k)).findFirst().orElseThrow();
-            Map<String, String> text = Map.of("zh-CN", "研究用途说明", "en", "How research uses data");
-            String id = fx.expect(201, "POST", "/staff/v1/consent-documents", Map.of("kind", kind, "title", text), admin)
-                    .get("id").asString();
+            String id = fx.expect(201, "POST", "/staff/v1/consent-documents", Map.of("kind", freeConsentKind(fx, admin),
+                    "title", TEXT), admin).get("id").asString();
             return List.of(new Case("a consent document", Map.of("id", id), admin,
                     List.of(new Op("GET", path, null, 200),
-                            new Op("POST", path + "/versions", Map.of("text", text, "required", false), 201),
+                            new Op("POST", path + "/versions", Map.of("text", TEXT, "required", false), 201),
                             new Op("POST", path + "/retire", null, 200)),
                     fx.onStaffObject(fx.patient(), "FEEDBACK_MANAGER"), fx.readBack("/staff/v1/consent-documents/" + id, admin)));
         });
+    }
+
+    static final Map<String, String> TEXT = Map.of("zh-CN", "研究用途说明", "en", "How research uses data");
+
+    /** A kind of consent document nobody keeps a live one of now (one live document per kind). */
+    static String freeConsentKind(Fixtures fx, String admin) {
+        Set<String> live = new java.util.HashSet<>();
+        fx.expect(200, "GET", "/staff/v1/consent-documents", null, admin).forEach(d -> {
+            if (d.path("retiredAt").isNull()) {
+                live.add(d.path("kind").asString());
+            }
+        });
+        return KINDS.stream().filter(k -> !live.contains(k)).sorted().findFirst().orElseThrow();
     }
 
     private static Entry carePlans() {
