@@ -228,11 +228,12 @@ final class Fixtures {
         return spec.map(row -> row.get(0, UUID.class)).all().next().block(Duration.ofSeconds(5));
     }
 
-    void sql(String statement, Object... binds) {
+    /** Runs the statement; answers how many rows it changed. */
+    long sql(String statement, Object... binds) {
         DatabaseClient.GenericExecuteSpec spec = db.sql(statement);
         for (int i = 0; i < binds.length; i += 2) {
             spec = spec.bind((String) binds[i], binds[i + 1]);
         }
-        spec.then().block(Duration.ofSeconds(5));
+        return spec.fetch().rowsUpdated().block(Duration.ofSeconds(5));
     }
 }
