@@ -31,7 +31,7 @@ PORT=$PORT DATA_DIR=$DATA EMBEDDED_DB_PORT=$PGPORT \
   -Dcrm.notifications.wechat.rate-per-second=100000 -Dcrm.notifications.fcm.rate-per-second=100000 \
   -jar api/target/api-0.1.0-SNAPSHOT.jar >"$DATA/app.log" 2>&1 &
 APP=$!
-trap 'kill $APP $FAKE_PID 2>/dev/null; wait $APP 2>/dev/null; rm -rf "$DATA"; true' EXIT
+trap 'kill $APP $FAKE_PID 2>/dev/null; wait $APP 2>/dev/null || true; rm -rf "$DATA"' EXIT
 for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$PORT/actuator/health/readiness" >/dev/null && break; sleep 1; done
 curl -sf "http://127.0.0.1:$PORT/actuator/health/readiness" >/dev/null || { tail -40 "$DATA/app.log"; exit 1; }
 

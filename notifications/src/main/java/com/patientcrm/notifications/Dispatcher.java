@@ -261,6 +261,16 @@ class Dispatcher implements SmartLifecycle, org.springframework.beans.factory.Di
     }
 
     /**
+     * Stops in the phase of the web server's graceful shutdown (Boot's WebServerGracefulShutdownLifecycle), not before
+     * it: at SIGTERM the server stops taking requests at once while the messages in flight finish alongside the
+     * requests in flight, instead of the server serving on until the dispatcher is done.
+     */
+    @Override
+    public int getPhase() {
+        return SmartLifecycle.DEFAULT_PHASE - 1024;
+    }
+
+    /**
      * Stops claiming, lets the messages in flight finish within the grace period, then gives back what is still
      * claimed here so another instance can take it at once instead of after the lease.
      */
@@ -268,6 +278,8 @@ class Dispatcher implements SmartLifecycle, org.springframework.beans.factory.Di
     public void stop(Runnable callback) {
         running = false;
         Instant deadline = clock.instant().plus(properties.shutdownGrace());
+        log.info("Outbox dispatcher stopping: {} message(s) in flight, waiting up to {} ms for them",
+                inFlight.size(), properties.shutdownGrace().toMillis());
         Flux.interval(Duration.ofMillis(50))
                 .takeUntil(tick -> inFlight.isEmpty() || clock.instant().isAfter(deadline))
                 .then(Mono.defer(this::releaseMine))
@@ -287,6 +299,7 @@ class Dispatcher implements SmartLifecycle, org.springframework.beans.factory.Di
 
     private Mono<Void> releaseMine() {
         if (inFlight.isEmpty()) {
+            log.info("Outbox dispatcher stopped with no claims left");
             return Mono.empty();
         }
         UUID[] tokens = inFlight.values().stream().distinct().toArray(UUID[]::new);

@@ -11,6 +11,7 @@ import java.time.ZoneId;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import me.chanjar.weixin.common.error.WxErrorException;
 import me.chanjar.weixin.common.util.http.apache.DefaultApacheHttpClientBuilder;
 import reactor.core.publisher.Mono;
@@ -78,11 +79,22 @@ final class WxJavaWeChatSender implements WeChatSender, org.springframework.bean
                 .lang("en".equals(language) ? "en_US" : "zh_CN")
                 .data(data.entrySet().stream().map(e -> new WxMaSubscribeMessage.MsgData(e.getKey(), e.getValue())).toList())
                 .build();
+        AtomicBoolean abandoned = new AtomicBoolean();
         return Mono.fromCallable(() -> {
-                    wx.getSubscribeService().sendSubscribeMsg(message);
-                    return SendOutcome.sent(null);
+                    try {
+                        wx.getSubscribeService().sendSubscribeMsg(message);
+                        return SendOutcome.sent(null);
+                    } catch (RuntimeException | WxErrorException e) {
+                        // Timed out and interrupted: the outcome is already "did not answer in time", and an error
+                        // nobody listens to any more would only be logged by Reactor as a dropped error.
+                        if (abandoned.get()) {
+                            return null;
+                        }
+                        throw e;
+                    }
                 })
                 .subscribeOn(calls)
+                .doOnCancel(() -> abandoned.set(true))
                 .timeout(timeout.plusSeconds(1))
                 .transform(guard::protect)
                 .onErrorResume(e -> Mono.just(classify(e)));
