@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
@@ -16,7 +18,13 @@ import java.util.regex.Pattern;
  * answers success after DELAY_MS (a realistic provider round trip), and every message is counted by its identity
  * (WeChat: openid and page, which names the appointment; FCM: token and message id) so duplicates show.
  * Like WeChat, a subscription (openid and template) carries one message: a second send for it answers 43101 and is
- * not delivered (the benchmarks give each WeChat patient one subscription and one message).
+ * not delivered (the benchmarks give each WeChat patient one subscription and one message); ONE_PER_SUBSCRIPTION=false
+ * turns that off for runs whose patients hold many credits.
+ * Login: GET /sns/jscode2session answers openid o-CODE for any code (as docker/fake-wechat does).
+ * Faults (bench/faults/providers.sh): POST /mode?wechat=M&fcm=M sets how each provider answers its sends from now on,
+ * M being ok, hang (holds the request without an answer until the mode changes or HANG_MS passes, then drops it),
+ * reset (drops the connection without an answer) or 503 (HTTP 503, FCM's UNAVAILABLE body). A send that was not
+ * answered with success is not delivered and is counted apart.
  * GET /stats answers the counts. JDK only: java FakeProviders.java PORT DELAY_MS
  */
 public class FakeProviders {
@@ -33,6 +41,11 @@ public class FakeProviders {
     private static final LongAdder wechat = new LongAdder();
     private static final LongAdder fcm = new LongAdder();
     private static final AtomicLong ids = new AtomicLong();
+    private static final boolean ONE_PER_SUBSCRIPTION = !"false".equals(System.getenv("ONE_PER_SUBSCRIPTION"));
+    private static final long HANG_MS = Long.parseLong(System.getenv().getOrDefault("HANG_MS", "60000"));
+    private static final Pattern CODE = Pattern.compile("js_code=([^&]+)");
+    private static final ConcurrentHashMap<String, String> modes = new ConcurrentHashMap<>(Map.of("wechat", "ok", "fcm", "ok"));
+    private static final ConcurrentHashMap<String, LongAdder> failed = new ConcurrentHashMap<>();
 
     public static void main(String[] args) throws IOException {
         int port = Integer.parseInt(args[0]);
@@ -45,9 +58,25 @@ public class FakeProviders {
                 String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
                 if (path.startsWith("/cgi-bin/token") || path.startsWith("/cgi-bin/stable_token")) {
                     answer(exchange, 200, "{\"access_token\":\"bench-token\",\"expires_in\":7200}");
+                } else if (path.equals("/sns/jscode2session")) {
+                    String code = first(CODE, String.valueOf(exchange.getRequestURI().getRawQuery()));
+                    answer(exchange, 200, "{\"openid\":\"o-" + code + "\",\"session_key\":\"fake-session-key-" + code
+                            + "\",\"unionid\":\"u-" + code + "\"}");
+                } else if (path.equals("/mode")) {
+                    String query = String.valueOf(exchange.getRequestURI().getRawQuery());
+                    for (String provider : List.of("wechat", "fcm")) {
+                        Matcher m = Pattern.compile(provider + "=(ok|hang|reset|503)").matcher(query);
+                        if (m.find()) {
+                            modes.put(provider, m.group(1));
+                        }
+                    }
+                    answer(exchange, 200, "{\"wechat\":\"" + modes.get("wechat") + "\",\"fcm\":\"" + modes.get("fcm") + "\"}");
                 } else if (path.equals("/cgi-bin/message/subscribe/send")) {
                     sleep(delay);
-                    if (!subscriptionsUsed.add(first(TOUSER, body) + "|" + first(TEMPLATE, body))) {
+                    if (misbehave("wechat", exchange)) {
+                        return;
+                    }
+                    if (ONE_PER_SUBSCRIPTION && !subscriptionsUsed.add(first(TOUSER, body) + "|" + first(TEMPLATE, body))) {
                         wechatRefused.increment();
                         answer(exchange, 200, "{\"errcode\":43101,\"errmsg\":\"user refuse to accept the msg\"}");
                         return;
@@ -57,6 +86,9 @@ public class FakeProviders {
                     answer(exchange, 200, "{\"errcode\":0,\"errmsg\":\"ok\",\"msgid\":" + ids.incrementAndGet() + "}");
                 } else if (path.endsWith("/messages:send")) {
                     sleep(delay);
+                    if (misbehave("fcm", exchange)) {
+                        return;
+                    }
                     fcm.increment();
                     count("fcm|" + first(TOKEN, body) + "|" + first(MESSAGE_ID, body));
                     answer(exchange, 200, "{\"name\":\"projects/bench/messages/" + ids.incrementAndGet() + "\"}");
@@ -64,13 +96,40 @@ public class FakeProviders {
                     long duplicates = seen.values().stream().mapToLong(LongAdder::sum).filter(n -> n > 1).map(n -> n - 1).sum();
                     answer(exchange, 200, "{\"wechat\":" + wechat.sum() + ",\"wechatRefused43101\":" + wechatRefused.sum()
                             + ",\"fcm\":" + fcm.sum() + ",\"distinct\":"
-                            + seen.size() + ",\"duplicates\":" + duplicates + "}");
+                            + seen.size() + ",\"duplicates\":" + duplicates + notAnswered() + "}");
                 } else {
                     answer(exchange, 404, "{\"errcode\":404}");
                 }
             }
         });
         server.start();
+    }
+
+    /** Answers as the provider's mode says; true when the send was not delivered (the caller answers nothing more). */
+    private static boolean misbehave(String provider, HttpExchange exchange) throws IOException {
+        String mode = modes.get(provider);
+        if (mode.equals("ok")) {
+            return false;
+        }
+        failed.computeIfAbsent(provider + "-" + mode, k -> new LongAdder()).increment();
+        if (mode.equals("503")) {
+            answer(exchange, 503, provider.equals("fcm")
+                    ? "{\"error\":{\"code\":503,\"message\":\"The service is currently unavailable.\",\"status\":\"UNAVAILABLE\"}}"
+                    : "{\"errcode\":-1,\"errmsg\":\"system error\"}");
+            return true;
+        }
+        long until = System.currentTimeMillis() + HANG_MS;
+        while (mode.equals("hang") && modes.get(provider).equals("hang") && System.currentTimeMillis() < until) {
+            sleep(100);
+        }
+        // No answer at all: closing the exchange before any response drops the connection.
+        return true;
+    }
+
+    private static String notAnswered() {
+        return failed.isEmpty() ? "" : failed.entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .map(e -> "\"" + e.getKey() + "\":" + e.getValue().sum())
+                .collect(java.util.stream.Collectors.joining(",", ",\"notAnswered\":{", "}"));
     }
 
     private static void count(String key) {

@@ -31,7 +31,7 @@ PORT=$PORT DATA_DIR=$DATA EMBEDDED_DB_PORT=$PGPORT \
   -Dcrm.notifications.wechat.rate-per-second=100000 -Dcrm.notifications.fcm.rate-per-second=100000 \
   -jar api/target/api-0.1.0-SNAPSHOT.jar >"$DATA/app.log" 2>&1 &
 APP=$!
-trap 'kill $APP $FAKE_PID 2>/dev/null; wait $APP 2>/dev/null; rm -rf "$DATA"; true' EXIT
+trap 'kill $APP $FAKE_PID 2>/dev/null; wait $APP 2>/dev/null || true; rm -rf "$DATA"' EXIT
 for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$PORT/actuator/health/readiness" >/dev/null && break; sleep 1; done
 curl -sf "http://127.0.0.1:$PORT/actuator/health/readiness" >/dev/null || { tail -40 "$DATA/app.log"; exit 1; }
 
@@ -46,6 +46,11 @@ while :; do
   sleep 2
 done
 PEAK_KB=$(awk '/VmHWM/ {print $2}' /proc/$APP/status)
+# Per batcher: calls per statement, mean wait for the batch, mean statement time (Micrometer, /actuator/prometheus).
+BATCHES=$(curl -s "http://127.0.0.1:$PORT/actuator/prometheus" | awk '
+  /^crm_batch_size_(count|sum)\{/ || /^crm_batch_(wait|load)_seconds_(count|sum)\{/ {
+    match($0, /batch="[^"]+"/); b = substr($0, RSTART + 7, RLENGTH - 8); v[b, $1 ~ /size_count/ ? "sc" : $1 ~ /size_sum/ ? "ss" : $1 ~ /wait_seconds_count/ ? "wc" : $1 ~ /wait_seconds_sum/ ? "ws" : $1 ~ /load_seconds_count/ ? "lc" : "ls"] = $2; names[b] = 1 }
+  END { for (b in names) if (v[b, "sc"] > 0) printf "  %-20s %6.1f calls/statement, wait %5.1f ms, statement %5.1f ms\n", b, v[b, "ss"] / v[b, "sc"], 1000 * v[b, "ws"] / v[b, "wc"], 1000 * v[b, "ls"] / v[b, "lc"] }' | sort)
 STATS=$(curl -s "http://127.0.0.1:$FAKE/stats")
 {
   echo "# Notifications benchmark $(date -u +%FT%TZ) on $(nproc) cores: $MESSAGES due reminders, providers answering in $DELAY_MS ms"
@@ -58,5 +63,8 @@ STATS=$(curl -s "http://127.0.0.1:$FAKE/stats")
   $PSQL -c "select 'duplicates by the delivery records: ' || count(*) from (select outbox_id, channel, target from notifications.deliveries where status = 'sent' group by 1, 2, 3 having count(*) > 1) x"
   $PSQL -c "select 'inbox items: ' || count(*) || ' (' || count(distinct outbox_id) || ' distinct messages)' from notifications.inbox"
   echo "service peak resident memory: $(( PEAK_KB / 1024 )) MB (-Xmx512m)"
+  echo "batched statements (per batcher):"
+  echo "$BATCHES"
+  echo "settings: ${APP_JAVA_OPTS:-defaults} DB_POOL_SIZE=${DB_POOL_SIZE:-20}; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee "$OUT"
 echo "recorded in $OUT"

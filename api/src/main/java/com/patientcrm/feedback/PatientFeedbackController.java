@@ -109,7 +109,10 @@ class PatientFeedbackController {
         static final Visit NONE = new Visit(null, null, null);
     }
 
-    /** The appointment the feedback is about, which must be the patient's own (else 422). */
+    /**
+     * The appointment the feedback is about, which must be the patient's own (else 422, the same for one that does
+     * not exist). Naming another family's visit is a probe of health data: audited as not found, like a lookup.
+     */
     private Mono<Visit> appointment(UUID appointmentId, UUID patientId) {
         if (appointmentId == null) {
             return Mono.just(Visit.NONE);
@@ -120,8 +123,9 @@ class PatientFeedbackController {
                 .map(row -> new Visit(row.get("id", UUID.class), row.get("department_id", UUID.class),
                         row.get("doctor_id", UUID.class)))
                 .one()
-                .switchIfEmpty(Mono.error(() -> Problems.of(HttpStatus.UNPROCESSABLE_ENTITY, "feedback-appointment",
-                        "Unknown appointment", "The appointment is not one of this patient's.")));
+                .switchIfEmpty(audit.unknownReference("appointment", appointmentId.toString())
+                        .then(Mono.error(() -> Problems.of(HttpStatus.UNPROCESSABLE_ENTITY, "feedback-appointment",
+                                "Unknown appointment", "The appointment is not one of this patient's."))));
     }
 
     private Mono<Void> withinLimit(UUID account) {

@@ -39,6 +39,8 @@ class DatabaseConfiguration {
                 .password(server.password == null ? "" : server.password)
                 .sslMode(SSLMode.fromValue(server.sslMode))
                 .connectTimeout(Duration.ofSeconds(5))
+                // A server that vanished without closing its sockets (host down, network cut) is noticed by the kernel.
+                .tcpKeepAlive(true)
                 .applicationName("patient-crm")
                 // Binary results: timestamps and UUIDs decode without text parsing (measured on the slot search).
                 .forceBinary(true)
@@ -46,9 +48,18 @@ class DatabaseConfiguration {
         return new ConnectionPool(ConnectionPoolConfiguration.builder(postgres)
                 .initialSize(Math.min(4, properties.poolSize()))
                 .maxSize(properties.poolSize())
-                .maxAcquireTime(Duration.ofSeconds(5))
+                // Bounds how long a request waits for a connection when the pool is exhausted or the database is down:
+                // past it the request fails fast with 503 (platform.DatabaseUnavailable) instead of queueing.
+                .maxAcquireTime(properties.maxAcquireTime())
+                .maxCreateConnectionTime(Duration.ofSeconds(5))
                 .maxIdleTime(Duration.ofMinutes(10))
-                // Local validation only: a validation query would add a round trip to every connection checkout.
+                // Connections are renewed now and then, and idle ones that died are swept out in the background, so a
+                // pool recovers from a database restart or fail-over without waiting for a request to trip over them.
+                .maxLifeTime(Duration.ofMinutes(30))
+                .backgroundEvictionInterval(Duration.ofSeconds(30))
+                // Local validation only: a validation query would add a round trip to every connection checkout. A
+                // restarted server closes its sockets, which local validation sees; keep-alive and the eviction above
+                // catch the rest.
                 .validationDepth(ValidationDepth.LOCAL)
                 .name("patient-crm")
                 .build());

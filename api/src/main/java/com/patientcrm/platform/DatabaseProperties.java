@@ -4,13 +4,16 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
+import java.time.Duration;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
  * Where the database is. A blank host means the embedded PostgreSQL, with its files under {@code dataDir}.
  * {@code schemas} are migrated in this order, each from {@code classpath:db/migration/<schema>} of its module.
+ * {@code maxAcquireTime} is how long a request may wait for a pooled connection before it answers 503.
  */
 @Validated
 @ConfigurationProperties("crm.db")
@@ -24,7 +27,8 @@ public record DatabaseProperties(
         @Min(1) int poolSize,
         @NotBlank String dataDir,
         @Min(0) @Max(65535) int embeddedPort,
-        @NotEmpty List<String> schemas) {
+        @NotEmpty List<String> schemas,
+        @DefaultValue("5s") Duration maxAcquireTime) {
 
     public boolean embedded() {
         return host == null || host.isBlank();

@@ -51,6 +51,13 @@ class FallbackProblemHandler implements WebExceptionHandler {
             problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
                     "The token could not be checked right now; try again shortly.");
             problem.setTitle("Token validation unavailable");
+        } else if (DatabaseUnavailable.isCause(ex)) {
+            // A web filter (audit, consent gate, rate limit) needed the database and could not reach it.
+            log.warn("Database unavailable on {} {}: {}", exchange.getRequest().getMethod(),
+                    exchange.getRequest().getPath(), DatabaseUnavailable.describe(ex));
+            ErrorResponse unavailable = DatabaseUnavailable.problem();
+            problem = unavailable.getBody();
+            extra.addAll(unavailable.getHeaders());
         } else {
             log.error("Unhandled error on {} {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath(), ex);
             problem = ProblemDetail.forStatus(500);

@@ -91,6 +91,21 @@ public class AuditLog {
                 .then();
     }
 
+    /**
+     * The current caller named, in what it sent, a record that is not theirs or does not exist, and was answered as
+     * for a missing one: not found, with no patient (that would confirm whose it is).
+     */
+    public Mono<Void> unknownReference(String resource, String resourceId) {
+        return Actor.current().flatMap(actor -> Mono.deferContextual(context ->
+                db.sql(INSERT + "values (:kind, :actor, null, :resource, :id, 'reference', 'not_found', :request)")
+                        .bind("kind", actor.kind())
+                        .bind("actor", Parameter.fromOrEmpty(actor.id(), String.class))
+                        .bind("resource", resource)
+                        .bind("id", resourceId)
+                        .bind("request", Parameter.fromOrEmpty(RequestIds.of(context), String.class))
+                        .then()));
+    }
+
     /** A refused request: who asked for what, and how it ended (denied or not found). */
     Mono<Void> refused(Actor actor, String requestId, String path, String method, String outcome) {
         return db.sql(INSERT + "values (:kind, :actor, null, :resource, null, :action, :outcome, :request)")

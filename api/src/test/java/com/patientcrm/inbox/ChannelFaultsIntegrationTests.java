@@ -64,6 +64,12 @@ class ChannelFaultsIntegrationTests extends IntegrationTest {
         // Nothing was given up on: held rounds spend no attempts (the dispatcher's deferral, tested on its own).
         assertThat(count("select count(*) as n from notifications.outbox where id = any(cast(:ids as uuid[])) "
                 + "and status = 'dead'", messages)).isZero();
+        // The breaker's moves show to operators: it opened, and it is closed again.
+        String metrics = http.get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
+                .expectBody(String.class).returnResult().getResponseBody();
+        assertThat(metrics)
+                .containsPattern("notifications_breaker_transitions_total\\{[^}]*provider=\"FCM\"[^}]*to=\"open\"[^}]*} [1-9]")
+                .containsPattern("notifications_breaker_state\\{[^}]*provider=\"FCM\"[^}]*state=\"closed\"[^}]*} 1\\.0");
     }
 
     private long count(String sql, List<UUID> ids) {

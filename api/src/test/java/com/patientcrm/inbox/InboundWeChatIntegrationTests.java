@@ -74,9 +74,9 @@ class InboundWeChatIntegrationTests extends IntegrationTest {
 
         Map<String, Object> row = stored(msgId).get(0);
         assertThat(stored(msgId)).hasSize(1);
-        // The feedback CRM may have made it a ticket already (done); it is never lost meanwhile (pending).
+        // The feedback CRM may have made it a ticket already (done); it is never lost meanwhile (pending, claimed).
         assertThat(row).containsEntry("patient_id", patient).containsEntry("topic", "wechat.inbound");
-        assertThat(row.get("status")).isIn("pending", "sending", "done");
+        assertThat(row.get("status")).isIn("pending", "claimed", "done");
         Map<String, Object> payload = payload(row);
         assertThat(payload).containsEntry("msgType", "text").containsEntry("content", "明天几点开门？")
                 .containsEntry("msgId", Long.toString(msgId)).containsEntry("openidKnown", true)

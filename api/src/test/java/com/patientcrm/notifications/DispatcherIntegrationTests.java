@@ -13,16 +13,22 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.web.server.context.WebServerGracefulShutdownLifecycle;
 import org.springframework.context.ApplicationContext;
+import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The dispatcher against real PostgreSQL: outcomes, back-off, dead letters, deferral, recovery of an instance's
- * expired claims, fencing of live ones, and two dispatchers sharing thousands of messages, each handled once.
+ * expired claims, fencing of live ones, two dispatchers sharing thousands of messages, each handled once, and a
+ * graceful stop that gives back what it could not finish.
  */
 class DispatcherIntegrationTests extends IntegrationTest {
 
@@ -138,6 +144,48 @@ class DispatcherIntegrationTests extends IntegrationTest {
         assertThat(ids).allSatisfy(id -> assertThat(handler.calls(id)).as("calls of %s", id).isEqualTo(1));
         assertThat(db.sql("select max(attempts) as m from notifications.outbox where id = any(:ids)")
                 .bind("ids", ids.toArray(UUID[]::new)).map(r -> r.get("m", Integer.class)).one().block()).isEqualTo(1);
+    }
+
+    @Test
+    void aStoppingDispatcherFinishesWhatItCanAndGivesBackWhatIsStillInFlightAfterItsGrace() throws Exception {
+        // Its own topic, which this context's dispatcher does not claim: one message finishes, one never does.
+        OutboxHandler local = new OutboxHandler() {
+            @Override
+            public Set<String> topics() {
+                return Set.of("test.shutdown");
+            }
+
+            @Override
+            public Mono<Outcome> handle(OutboxEntry entry) {
+                return "hang".equals(entry.payload().get("mode")) ? Mono.never()
+                        : Mono.just(Outcome.done());
+            }
+        };
+        DispatcherProperties defaults = context.getBean(DispatcherProperties.class);
+        Duration grace = Duration.ofMillis(500);
+        Dispatcher dispatcher = new Dispatcher(db, context.getBean(JsonMapper.class), new DispatcherProperties(true,
+                defaults.pollInterval(), defaults.batchSize(), defaults.concurrency(), defaults.lease(),
+                defaults.handlerTimeout(), defaults.initialBackoff(), defaults.maxBackoff(), defaults.maxAttempts(), grace),
+                Clock.systemUTC(), List.of(local), context.getBeanProvider(MeterRegistry.class));
+        UUID finished = outbox.enqueueForId(new OutboxMessage("test.shutdown", "test.shutdown:" + UUID.randomUUID(), null,
+                UUID.randomUUID(), Map.of("mode", "ok"), Instant.now())).block();
+        UUID stuck = outbox.enqueueForId(new OutboxMessage("test.shutdown", "test.shutdown:" + UUID.randomUUID(), null,
+                UUID.randomUUID(), Map.of("mode", "hang"), Instant.now())).block();
+        dispatcher.start();
+        await().atMost(WAIT).until(() -> "done".equals(row(finished).get("status")) && "claimed".equals(row(stuck).get("status")));
+
+        CountDownLatch stopped = new CountDownLatch(1);
+        long started = System.nanoTime();
+        dispatcher.stop(stopped::countDown);
+
+        assertThat(stopped.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isBetween(grace, grace.plusSeconds(5));
+        assertThat(dispatcher.isRunning()).isFalse();
+        // Given back at once, with the attempt it did not finish returned: another instance takes it without waiting.
+        assertThat(row(stuck)).containsEntry("status", "pending").containsEntry("claim_token", null)
+                .containsEntry("lease_until", null).containsEntry("attempts", 0);
+        // It stops alongside the web server's graceful shutdown, so the server refuses new requests meanwhile.
+        assertThat(dispatcher.getPhase()).isEqualTo(WebServerGracefulShutdownLifecycle.SMART_LIFECYCLE_PHASE);
     }
 
     @Test

@@ -26,6 +26,10 @@ public class BlockHoundAllowances implements BlockHoundIntegration {
         // in-memory put, once per class for the life of the JVM (seen as a rare 500 on parallel first reschedules).
         builder.allowBlockingCallsInside("org.hibernate.validator.internal.util.ConcurrentReferenceHashMap$Segment",
                 "put");
+        // Netty 4.2's adaptive buffer allocator takes a magazine's StampedLock when it grows its magazines; on a busy
+        // machine two event loops may wait microseconds for it (Netty's own BlockHound integration allows only the
+        // allocator's thread-local setup). Seen failing an R2DBC read in DispatcherIntegrationTests under load.
+        builder.allowBlockingCallsInside("io.netty.buffer.AdaptivePoolingAllocator$MagazineGroup", "tryExpandMagazines");
         // Test classpath only: mock-oauth2-server brings kotlin-reflect, which Jackson then uses; its one-time
         // static initialiser scans the class path. A failure there would poison the class for the whole JVM.
         builder.allowBlockingCallsInside("kotlin.reflect.jvm.internal.impl.resolve.OverridingUtil", "<clinit>");

@@ -2,10 +2,13 @@ package com.patientcrm.auth;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.method.configuration.EnableReactiveMethodSecurity;
 import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
+import org.springframework.security.oauth2.server.resource.BearerTokenErrors;
 import org.springframework.security.oauth2.server.resource.web.server.authentication.ServerBearerTokenAuthenticationConverter;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.authentication.ServerAuthenticationConverter;
@@ -120,6 +123,18 @@ class SecurityConfiguration {
         ServerWebExchangeMatcher signIn = ServerWebExchangeMatchers.pathMatchers(
                 "/api/v1/auth/**", "/oauth2/token", "/.well-known/jwks.json", "/fhir/r4/metadata", "/wechat/v1/messages");
         return exchange -> signIn.matches(exchange)
-                .flatMap(match -> match.isMatch() ? Mono.empty() : bearer.convert(exchange));
+                .flatMap(match -> match.isMatch() ? Mono.empty()
+                        : oneAuthorizationHeader(exchange) ? bearer.convert(exchange)
+                        : Mono.error(new OAuth2AuthenticationException(
+                                BearerTokenErrors.invalidRequest("More than one Authorization header"))));
+    }
+
+    /**
+     * RFC 6750 section 2: one token, sent one way. Of two Authorization headers we would read the first, while a proxy
+     * or gateway in front (logging, rate limiting by caller) may read the last: refused rather than guessed.
+     */
+    private static boolean oneAuthorizationHeader(org.springframework.web.server.ServerWebExchange exchange) {
+        java.util.List<String> values = exchange.getRequest().getHeaders().get(HttpHeaders.AUTHORIZATION);
+        return values == null || values.size() <= 1;
     }
 }

@@ -1,10 +1,14 @@
 package com.patientcrm.notifications;
 
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -29,19 +33,29 @@ final class Batcher<K, V> implements Disposable {
 
     private static final Logger log = LoggerFactory.getLogger(Batcher.class);
 
-    private record Call<K, V>(K key, MonoSink<V> sink) {}
+    private record Call<K, V>(K key, MonoSink<V> sink, long calledAt) {}
 
     private final String name;
     private final V absent;
     private final Function<List<K>, Mono<Map<K, V>>> load;
     private final FluxSink<Call<K, V>> calls;
     private final Disposable subscription;
+    private final DistributionSummary sizes;
+    private final Timer waits;
+    private final Timer loads;
 
     Batcher(String name, int maxSize, Duration maxWait, int concurrency, V absent,
             Function<List<K>, Mono<Map<K, V>>> load) {
         this.name = name;
         this.absent = absent;
         this.load = load;
+        // Spring Boot adds its registry to the global one: batch sizes and times show per batcher in /actuator/prometheus.
+        this.sizes = DistributionSummary.builder("crm.batch.size").tag("batch", name)
+                .description("Calls answered by one statement").register(Metrics.globalRegistry);
+        this.waits = Timer.builder("crm.batch.wait").tag("batch", name)
+                .description("From a call to the start of its batch's statement").register(Metrics.globalRegistry);
+        this.loads = Timer.builder("crm.batch.load").tag("batch", name)
+                .description("A batch's statement, from start to answer").register(Metrics.globalRegistry);
         AtomicReference<FluxSink<Call<K, V>>> sink = new AtomicReference<>();
         // FluxSink serialises next() from any number of threads; fair back-pressure makes bufferTimeout wait for a
         // free load rather than fail when all of them are busy.
@@ -66,7 +80,7 @@ final class Batcher<K, V> implements Disposable {
     static final int WAIT_MS = 3;
 
     Mono<V> get(K key) {
-        return Mono.create(sink -> calls.next(new Call<>(key, sink)));
+        return Mono.create(sink -> calls.next(new Call<>(key, sink, System.nanoTime())));
     }
 
     private Mono<Void> run(List<Call<K, V>> batch) {
@@ -74,8 +88,12 @@ final class Batcher<K, V> implements Disposable {
         for (Call<K, V> call : batch) {
             byKey.computeIfAbsent(call.key(), k -> new ArrayList<>(1)).add(call);
         }
+        long started = System.nanoTime();
+        sizes.record(batch.size());
+        batch.forEach(call -> waits.record(started - call.calledAt(), TimeUnit.NANOSECONDS));
         return Mono.defer(() -> load.apply(new ArrayList<>(byKey.keySet())))
                 .defaultIfEmpty(Map.of())
+                .doOnNext(answers -> loads.record(System.nanoTime() - started, TimeUnit.NANOSECONDS))
                 .doOnNext(answers -> byKey.forEach((key, waiting) -> {
                     V value = answers.get(key);
                     for (Call<K, V> call : waiting) {

@@ -19,8 +19,11 @@ import java.time.Duration;
 import java.util.Date;
 import java.util.List;
 import java.util.UUID;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -36,17 +39,17 @@ class ChannelConfiguration {
     private static final Logger log = LoggerFactory.getLogger(ChannelConfiguration.class);
 
     @Bean
-    WeChatSender weChatSender(NotificationProperties properties, Clock clock) {
+    WeChatSender weChatSender(NotificationProperties properties, Clock clock, ObjectProvider<MeterRegistry> meters) {
         if (!properties.wechat().configured()) {
             log.warn("WeChat subscribe messages are not configured (WECHAT_APPID, WECHAT_SECRET): they are logged, not sent");
             return LoggingSenders.wechat();
         }
         return new WxJavaWeChatSender(properties.wechat(), new ProviderGuard("WeChat", properties.wechat().ratePerSecond(),
-                properties.breaker(), WxJavaWeChatSender::troubled, clock), clock);
+                properties.breaker(), WxJavaWeChatSender::troubled, clock, registry(meters)), clock);
     }
 
     @Bean
-    FcmSender fcmSender(NotificationProperties properties, Clock clock) {
+    FcmSender fcmSender(NotificationProperties properties, Clock clock, ObjectProvider<MeterRegistry> meters) {
         NotificationProperties.Fcm settings = properties.fcm();
         if (!settings.configured()) {
             log.warn("FCM is not configured (FCM_PROJECT_ID, FCM_CREDENTIALS_FILE): app pushes are logged, not sent");
@@ -63,8 +66,13 @@ class ChannelConfiguration {
         }
         FirebaseApp app = FirebaseApp.initializeApp(options.build(), "patient-crm-" + UUID.randomUUID());
         return new FirebaseFcmSender(app, FirebaseMessaging.getInstance(app), settings.timeout(),
-                new ProviderGuard("FCM", settings.ratePerSecond(), properties.breaker(), FirebaseFcmSender::troubled, clock),
+                new ProviderGuard("FCM", settings.ratePerSecond(), properties.breaker(), FirebaseFcmSender::troubled, clock,
+                        registry(meters)),
                 clock);
+    }
+
+    private static MeterRegistry registry(ObjectProvider<MeterRegistry> meters) {
+        return meters.getIfAvailable(SimpleMeterRegistry::new);
     }
 
     private static GoogleCredentials credentials(NotificationProperties.Fcm settings) {

@@ -78,7 +78,7 @@ class Dispatcher implements SmartLifecycle, org.springframework.beans.factory.Di
                 // Found work: claim again at once if there is room, or as soon as some should have freed up; found none:
                 // wait for the next poll.
                 .flatMap(n -> n == 0 ? Mono.delay(properties.pollInterval()).thenReturn(n)
-                        : free() > 0 ? Mono.just(n) : Mono.delay(FULL_PAUSE).thenReturn(n))
+                        : free() >= lowWater() ? Mono.just(n) : Mono.delay(FULL_PAUSE).thenReturn(n))
                 .repeat(() -> running)
                 .subscribe();
     }
@@ -90,7 +90,9 @@ class Dispatcher implements SmartLifecycle, org.springframework.beans.factory.Di
      */
     Mono<Integer> cycle() {
         int room = Math.min(free(), properties.batchSize());
-        if (room <= 0) {
+        // Claim in bulk: a claim per freed place would make the claim statement itself the limit (one at a time,
+        // a few milliseconds each). Wait until a quarter of a batch is free, unless nothing is in flight.
+        if (room <= 0 || room < lowWater() && !inFlight.isEmpty()) {
             return Mono.just(-1);
         }
         return releaseExpiredNow().then(claim(room)).map(batch -> {
@@ -101,6 +103,10 @@ class Dispatcher implements SmartLifecycle, org.springframework.beans.factory.Di
 
     private int free() {
         return properties.concurrency() - inFlight.size();
+    }
+
+    private int lowWater() {
+        return Math.max(1, Math.min(properties.batchSize(), properties.concurrency()) / 4);
     }
 
     private Mono<Long> releaseExpiredNow() {
@@ -255,6 +261,16 @@ class Dispatcher implements SmartLifecycle, org.springframework.beans.factory.Di
     }
 
     /**
+     * Stops in the phase of the web server's graceful shutdown (Boot's WebServerGracefulShutdownLifecycle), not before
+     * it: at SIGTERM the server stops taking requests at once while the messages in flight finish alongside the
+     * requests in flight, instead of the server serving on until the dispatcher is done.
+     */
+    @Override
+    public int getPhase() {
+        return SmartLifecycle.DEFAULT_PHASE - 1024;
+    }
+
+    /**
      * Stops claiming, lets the messages in flight finish within the grace period, then gives back what is still
      * claimed here so another instance can take it at once instead of after the lease.
      */
@@ -262,6 +278,8 @@ class Dispatcher implements SmartLifecycle, org.springframework.beans.factory.Di
     public void stop(Runnable callback) {
         running = false;
         Instant deadline = clock.instant().plus(properties.shutdownGrace());
+        log.info("Outbox dispatcher stopping: {} message(s) in flight, waiting up to {} ms for them",
+                inFlight.size(), properties.shutdownGrace().toMillis());
         Flux.interval(Duration.ofMillis(50))
                 .takeUntil(tick -> inFlight.isEmpty() || clock.instant().isAfter(deadline))
                 .then(Mono.defer(this::releaseMine))
@@ -281,6 +299,7 @@ class Dispatcher implements SmartLifecycle, org.springframework.beans.factory.Di
 
     private Mono<Void> releaseMine() {
         if (inFlight.isEmpty()) {
+            log.info("Outbox dispatcher stopped with no claims left");
             return Mono.empty();
         }
         UUID[] tokens = inFlight.values().stream().distinct().toArray(UUID[]::new);

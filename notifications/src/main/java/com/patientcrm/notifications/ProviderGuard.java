@@ -8,19 +8,29 @@ import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.github.resilience4j.ratelimiter.RequestNotPermitted;
 import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOperator;
 import io.github.resilience4j.reactor.ratelimiter.operator.RateLimiterOperator;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
 import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
 /**
  * What stands between us and a provider (WeChat, FCM): a rate limiter that keeps to its quota (a call waits up to a
  * second for a permit, without blocking a thread) and a circuit breaker that counts only failures saying the
  * provider is in trouble. The breaker is checked first, so a call it refuses spends no permit. A call either refuses
- * answers {@link SendOutcome#held}: the message waits without spending an attempt.
+ * answers {@link SendOutcome#held}: the message waits without spending an attempt. The breaker's moves are logged
+ * and measured ({@code notifications_breaker_state{provider,state}} is 1 for the current state,
+ * {@code notifications_breaker_transitions_total{provider,to}} counts the moves), so an outage shows.
  */
 final class ProviderGuard {
 
+    private static final Logger log = LoggerFactory.getLogger(ProviderGuard.class);
     private static final Duration PERMIT_WAIT = Duration.ofSeconds(1);
 
     private final String provider;
@@ -30,7 +40,7 @@ final class ProviderGuard {
     private final Clock clock;
 
     ProviderGuard(String provider, int perSecond, NotificationProperties.Breaker settings, Predicate<Throwable> trouble,
-                  Clock clock) {
+                  Clock clock, MeterRegistry meters) {
         this.provider = provider;
         this.breaker = CircuitBreaker.of(provider, CircuitBreakerConfig.custom()
                 .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
@@ -48,6 +58,32 @@ final class ProviderGuard {
                 .build());
         this.openFor = settings.openFor();
         this.clock = clock;
+        observe(meters);
+    }
+
+    private void observe(MeterRegistry meters) {
+        for (CircuitBreaker.State state : List.of(CircuitBreaker.State.CLOSED, CircuitBreaker.State.OPEN,
+                CircuitBreaker.State.HALF_OPEN)) {
+            Gauge.builder("notifications.breaker.state", breaker, b -> b.getState() == state ? 1 : 0)
+                    .tag("provider", provider).tag("state", name(state))
+                    .description("1 for the provider's circuit breaker's current state").register(meters);
+        }
+        breaker.getEventPublisher().onStateTransition(event -> {
+            CircuitBreaker.State to = event.getStateTransition().getToState();
+            Counter.builder("notifications.breaker.transitions").tag("provider", provider).tag("to", name(to))
+                    .description("Moves of the provider's circuit breaker").register(meters).increment();
+            if (to == CircuitBreaker.State.OPEN) {
+                log.warn("{} circuit breaker opened ({}% of the last calls failed): messages wait {} s without "
+                        + "spending an attempt", provider, Math.round(breaker.getMetrics().getFailureRate()),
+                        openFor.toSeconds());
+            } else {
+                log.info("{} circuit breaker {}", provider, name(to).replace('_', ' '));
+            }
+        });
+    }
+
+    private static String name(CircuitBreaker.State state) {
+        return state.name().toLowerCase(Locale.ROOT);
     }
 
     <T> Mono<T> protect(Mono<T> call) {

@@ -1,0 +1,148 @@
+package com.patientcrm.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.patientcrm.PatientCrmApplication;
+import com.patientcrm.support.ContractValidator;
+import com.patientcrm.support.IntegrationTest;
+import com.patientcrm.support.TcpProxy;
+import io.r2dbc.pool.ConnectionPool;
+import io.r2dbc.spi.Connection;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import reactor.core.publisher.Flux;
+
+/**
+ * The database goes away under a running instance: requests answer 503 problem+json with Retry-After at once
+ * (not 500, not a hang), readiness goes DOWN, and when the database is back the same instance serves again by
+ * itself. A second instance talks to the test database through a proxy the test cuts; its pool is small and its
+ * acquire time short, so a test can also exhaust it.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DatabaseOutageIntegrationTests extends IntegrationTest {
+
+    private static final int POOL_SIZE = 2;
+    private static final Duration ACQUIRE_TIME = Duration.ofSeconds(1);
+
+    private TcpProxy proxy;
+    private ConfigurableApplicationContext second;
+    private WebTestClient other;
+
+    @BeforeAll
+    void secondInstanceBehindAProxy() {
+        proxy = new TcpProxy("127.0.0.1", Integer.parseInt(query("select inet_server_port()::text")));
+        Map<String, Object> properties = new HashMap<>();
+        IntegrationTest.externalServices((name, value) -> properties.put(name, ((Supplier<?>) value).get()));
+        properties.put("crm.db.host", "127.0.0.1");
+        properties.put("crm.db.port", proxy.port());
+        properties.put("crm.db.name", query("select current_database()"));
+        properties.put("crm.db.user", query("select current_user::text"));
+        properties.put("crm.db.pool-size", POOL_SIZE);
+        properties.put("crm.db.max-acquire-time", ACQUIRE_TIME.toMillis() + "ms");
+        // Nothing in the background competes for its two connections: the first instance does that work.
+        properties.put("crm.dispatcher.enabled", false);
+        properties.put("crm.feedback.sla-check-every", "1h");
+        properties.put("server.port", 0);
+        String[] args = properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue())
+                .toArray(String[]::new);
+        second = new SpringApplicationBuilder(PatientCrmApplication.class, IntegrationTest.TestBeans.class).run(args);
+        other = WebTestClient.bindToServer()
+                .baseUrl("http://localhost:" + second.getEnvironment().getProperty("local.server.port"))
+                .filter(ContractValidator.filter())
+                .defaultHeader("X-Forwarded-For", "10.66.0.1")
+                .responseTimeout(Duration.ofSeconds(30))
+                .build();
+    }
+
+    @AfterAll
+    void stopSecondInstance() {
+        if (second != null) {
+            second.close();
+        }
+        if (proxy != null) {
+            proxy.close();
+        }
+    }
+
+    @Test
+    void whileTheDatabaseIsUnreachableRequestsFailFastWith503AndTheInstanceRecoversByItself() {
+        String token = patientToken();
+        me(token).expectStatus().isOk();
+        other.get().uri("/actuator/health/readiness").exchange().expectStatus().isOk();
+
+        proxy.cut();
+        try {
+            long started = System.nanoTime();
+            unavailable(me(token));
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
+            unavailable(other.post().uri("/api/v1/feedback").headers(h -> h.setBearerAuth(token))
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue(Map.of("category", "suggestion", "message", "More chairs in the waiting room"))
+                    .exchange());
+            unavailable(other.post().uri("/oauth2/token").headers(h -> h.setBasicAuth(CLIENT_ID, CLIENT_SECRET))
+                    .contentType(MediaType.APPLICATION_FORM_URLENCODED).bodyValue("grant_type=client_credentials")
+                    .exchange());
+            other.get().uri("/actuator/health/readiness").exchange().expectStatus().isEqualTo(503)
+                    .expectBody().jsonPath("$.status").isEqualTo("DOWN");
+            other.get().uri("/actuator/health/liveness").exchange().expectStatus().isOk();
+        } finally {
+            proxy.restore();
+        }
+
+        long restored = System.nanoTime();
+        Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
+                .until(() -> me(token).returnResult(Void.class).getStatus().value() == 200);
+        System.out.printf("Database outage: served again %d ms after the database came back%n",
+                Duration.ofNanos(System.nanoTime() - restored).toMillis());
+        other.get().uri("/actuator/health/readiness").exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.status").isEqualTo("UP");
+    }
+
+    @Test
+    void aRequestThatFindsNoFreeConnectionWithinTheAcquireTimeAnswers503() {
+        String token = patientToken();
+        me(token).expectStatus().isOk();
+        ConnectionPool pool = second.getBean(ConnectionPool.class);
+        List<Connection> held = Flux.range(0, POOL_SIZE).flatMap(i -> pool.create()).collectList()
+                .block(Duration.ofSeconds(10));
+        try {
+            long started = System.nanoTime();
+            unavailable(me(token));
+            assertThat(Duration.ofNanos(System.nanoTime() - started))
+                    .isGreaterThanOrEqualTo(ACQUIRE_TIME).isLessThan(ACQUIRE_TIME.multipliedBy(4));
+        } finally {
+            Flux.fromIterable(held).concatMap(Connection::close).blockLast(Duration.ofSeconds(10));
+        }
+        me(token).expectStatus().isOk();
+    }
+
+    private WebTestClient.ResponseSpec me(String token) {
+        return other.get().uri("/api/v1/me").headers(h -> h.setBearerAuth(token)).exchange();
+    }
+
+    private static void unavailable(WebTestClient.ResponseSpec response) {
+        response.expectStatus().isEqualTo(503)
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectHeader().valueEquals("Retry-After", "5")
+                .expectBody()
+                .jsonPath("$.type").isEqualTo("urn:patientcrm:problem:unavailable")
+                .jsonPath("$.detail").value(detail -> assertThat((String) detail)
+                        .doesNotContain("Exception").doesNotContain("R2DBC").doesNotContain("127.0.0.1"));
+    }
+
+    private String query(String sql) {
+        return db.sql(sql).map(row -> row.get(0, String.class)).one().block(Duration.ofSeconds(5));
+    }
+}
