@@ -143,10 +143,36 @@ function mutations(base) {
     return out;
 }
 
+// WeChat signs its message pushes with the push Token: requests to the push URL are signed just before they go, so
+// that their bodies reach the parser; variations of the signature's own parameters stay as they are (unsigned).
+const SIGN_WECHAT = [
+    "const q = pm.request.url.query;",
+    "if (q.has('signature') && q.has('timestamp') && q.has('nonce')) {",
+    "    const timestamp = String(Math.floor(Date.now() / 1000));",
+    "    const nonce = 'n' + Math.random().toString(36).slice(2);",
+    "    const signature = require('crypto-js').SHA1([pm.environment.get('wechatToken'), timestamp, nonce].sort().join('')).toString();",
+    "    q.upsert({ key: 'timestamp', value: timestamp });",
+    "    q.upsert({ key: 'nonce', value: nonce });",
+    "    q.upsert({ key: 'signature', value: signature });",
+    "}",
+];
+const signedPush = (item) => {
+    const { operation, variation } = origins.get(item.id);
+    return operation.endsWith(' /wechat/v1/messages') && !/signature|timestamp|nonce|\[mutation\]\[(query|path) /.test(variation);
+};
+function sign(items) {
+    items.filter(signedPush).forEach(item => {
+        item.event = [{ listen: 'prerequest', script: { type: 'text/javascript', exec: SIGN_WECHAT } }];
+    });
+}
+
 // Variations first, the unchanged requests last: a baseline may delete or cancel what the variations need (and
 // among the baselines, the deletions last).
 const ownVariations = baselines.flatMap(({ item }) => mutations(item));
 baselines.sort((a, b) => (a.item.request.method === 'DELETE') - (b.item.request.method === 'DELETE'));
+sign(portmanVariations.map(({ item }) => item));
+sign(ownVariations);
+sign(baselines.map(({ item }) => item));
 collection.item = [
     { name: 'Portman fuzz variations', item: portmanVariations.map(({ item }) => item) },
     { name: 'Mutations', item: ownVariations },

@@ -51,7 +51,7 @@ class ContractFuzzTests extends IntegrationTest {
         long prepared = System.nanoTime();
         Files.createDirectories(OUT);
         FuzzConfig.write(OUT.resolve("portman-config.json"), Path.of("../openapi/openapi.yaml"), world, clientIp);
-        FuzzConfig.writeEnvironment(OUT.resolve("environment.json"), world);
+        FuzzConfig.writeEnvironment(OUT.resolve("environment.json"), world, WECHAT_MESSAGE_TOKEN);
         Report report;
         try {
             run(List.of("node", "fuzz.mjs", Path.of("../openapi/openapi.yaml").toAbsolutePath().toString(),

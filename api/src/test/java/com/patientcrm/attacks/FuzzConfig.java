@@ -101,9 +101,10 @@ final class FuzzConfig {
         Files.writeString(file, JsonMapper.builder().build().writeValueAsString(config));
     }
 
-    /** A Postman environment with the three tokens. */
-    static void writeEnvironment(Path file, FuzzWorld world) throws IOException {
+    /** A Postman environment with the three tokens, and the WeChat push Token that fuzz.mjs signs pushes with. */
+    static void writeEnvironment(Path file, FuzzWorld world, String weChatPushToken) throws IOException {
         List<Object> values = List.of(
+                Map.of("key", "wechatToken", "value", weChatPushToken, "enabled", true),
                 Map.of("key", "patientToken", "value", world.patientToken(), "enabled", true),
                 Map.of("key", "staffToken", "value", world.staffToken(), "enabled", true),
                 Map.of("key", "clientToken", "value", world.clientToken(), "enabled", true));
