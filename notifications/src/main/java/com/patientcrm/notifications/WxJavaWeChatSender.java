@@ -15,20 +15,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import me.chanjar.weixin.common.error.WxErrorException;
 import me.chanjar.weixin.common.util.http.apache.DefaultApacheHttpClientBuilder;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * Subscribe messages through WxJava. WxJava blocks (Apache HttpClient), so each call runs on a bounded elastic
- * scheduler of its own (so that a slow or hanging WeChat cannot take the threads other blocking work needs, and so
- * that it is sized for the dispatcher's concurrency rather than the CPU count) with a timeout; its own sleeping retry loop is off (retries are the dispatcher's). A circuit breaker opens on transport
+ * Subscribe messages through WxJava. WxJava blocks (Apache HttpClient), so each call runs on boundedElastic with a
+ * timeout; its own sleeping retry loop is off (retries are the dispatcher's). A circuit breaker opens on transport
  * failures and WeChat-side errors (busy, quota, token), never on a per-user answer such as 43101, and while it is
  * open messages are held without spending attempts.
  */
-final class WxJavaWeChatSender implements WeChatSender, org.springframework.beans.factory.DisposableBean {
-
-    /** Calls in flight at most; at 20 ms a call, 64 threads carry about 3,000 sends a second. */
-    private static final int THREADS = 64;
+final class WxJavaWeChatSender implements WeChatSender {
 
     /** Errors about this one message or user: another try cannot help. */
     private static final Set<Integer> PERMANENT = Set.of(43101, 47003, 40003, 40037, 41030, 43107, 47001);
@@ -39,7 +34,6 @@ final class WxJavaWeChatSender implements WeChatSender, org.springframework.bean
     private final Duration timeout;
     private final ProviderGuard guard;
     private final Clock clock;
-    private final Scheduler calls = Schedulers.newBoundedElastic(THREADS, 100_000, "wechat-send", 60, true);
 
     WxJavaWeChatSender(NotificationProperties.WeChat settings, ProviderGuard guard, Clock clock) {
         WxMaDefaultConfigImpl config = new WxMaDefaultConfigImpl();
@@ -93,16 +87,11 @@ final class WxJavaWeChatSender implements WeChatSender, org.springframework.bean
                         throw e;
                     }
                 })
-                .subscribeOn(calls)
+                .subscribeOn(Schedulers.boundedElastic())
                 .doOnCancel(() -> abandoned.set(true))
                 .timeout(timeout.plusSeconds(1))
                 .transform(guard::protect)
                 .onErrorResume(e -> Mono.just(classify(e)));
-    }
-
-    @Override
-    public void destroy() {
-        calls.dispose();
     }
 
     private SendOutcome classify(Throwable e) {
