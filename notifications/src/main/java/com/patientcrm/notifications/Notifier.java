@@ -103,12 +103,12 @@ class Notifier implements OutboxHandler, DisposableBean {
                 .flatMap(notice -> notice.expiresAt() != null && !notice.expiresAt().isAfter(now)
                         ? Mono.just(Outcome.skipped(SkipReason.EXPIRED.because("expired before it could be sent")))
                         : recipientOf.get(entry.patientId())
-                                .flatMap(recipient -> deliver(entry, notice, recipient, now))
+                                .flatMap(recipient -> deliver(entry, notice, recipient))
                                 .defaultIfEmpty(Outcome.skipped(SkipReason.NO_RECIPIENT.because("nobody receives this patient's messages"))))
                 .defaultIfEmpty(Outcome.skipped(SkipReason.NOT_APPLICABLE.because("no longer applies")));
     }
 
-    private Mono<Outcome> deliver(OutboxEntry entry, Notice notice, Recipient recipient, Instant now) {
+    private Mono<Outcome> deliver(OutboxEntry entry, Notice notice, Recipient recipient) {
         return Mono.zip(settings.get(recipient.patientId()),
                         decisions.get(new ContactPolicy.Ask(entry.patientId(), notice.category())))
                 .flatMap(both -> {
