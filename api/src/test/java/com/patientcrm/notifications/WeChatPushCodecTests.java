@@ -27,7 +27,7 @@ class WeChatPushCodecTests {
 
     static NotificationProperties.WeChat settings(String token, String aesKey, NotificationProperties.DataFormat format) {
         return new NotificationProperties.WeChat("wx-unit", "secret", "http://127.0.0.1:1", "formal", Duration.ofSeconds(5),
-                100, Map.of(), token, aesKey, format);
+                100, Map.of(), token, aesKey, format, 128);
     }
 
     @Test

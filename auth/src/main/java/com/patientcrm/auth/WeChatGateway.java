@@ -7,6 +7,7 @@ import cn.binarywang.wx.miniapp.bean.WxMaPhoneNumberInfo;
 import cn.binarywang.wx.miniapp.config.impl.WxMaDefaultConfigImpl;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import me.chanjar.weixin.common.error.WxErrorException;
 import org.slf4j.Logger;
@@ -38,6 +39,8 @@ class WeChatGateway {
             // The stable token: the notifications module's own client (and other instances) fetching a token does
             // not invalidate ours.
             config.useStableAccessToken(true);
+            // Not WxJava's default client, which trusts any certificate (see WeChatHttpClient).
+            config.setApacheHttpClientBuilder(new WeChatHttpClient(32, Duration.ofSeconds(5)));
             WxMaServiceImpl service = new WxMaServiceImpl();
             service.setWxMaConfig(config);
             // Retries belong to our own policies, not to WxJava's sleeping retry loop. The service reads its own

@@ -30,12 +30,16 @@ public record NotificationProperties(@DefaultValue WeChat wechat, @DefaultValue 
     public record WeChat(String appid, String secret, @DefaultValue("https://api.weixin.qq.com") String apiBaseUrl,
                          @DefaultValue("formal") String miniprogramState, @DefaultValue("5s") Duration timeout,
                          @DefaultValue("100") int ratePerSecond, Map<String, Template> templates, String token,
-                         String aesKey, @DefaultValue("JSON") DataFormat msgDataFormat) {
+                         String aesKey, @DefaultValue("JSON") DataFormat msgDataFormat,
+                         @DefaultValue("128") int maxConnections) {
 
         public WeChat {
             templates = templates == null ? Map.of() : Map.copyOf(templates);
             token = blankToNull(token);
             aesKey = blankToNull(aesKey);
+            if (maxConnections < 1) {
+                throw new IllegalArgumentException("crm.notifications.wechat.max-connections must be at least 1");
+            }
             if (aesKey != null && !validAesKey(aesKey)) {
                 // The key itself stays out of the message: it is a secret.
                 throw new IllegalArgumentException("crm.notifications.wechat.aes-key (WECHAT_MESSAGE_AES_KEY) must be the "

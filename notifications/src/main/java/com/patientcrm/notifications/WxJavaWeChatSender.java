@@ -13,17 +13,19 @@ import java.util.Set;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import me.chanjar.weixin.common.error.WxErrorException;
-import me.chanjar.weixin.common.util.http.apache.DefaultApacheHttpClientBuilder;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * Subscribe messages through WxJava. WxJava blocks (Apache HttpClient), so each call runs on boundedElastic with a
- * timeout; its own sleeping retry loop is off (retries are the dispatcher's). A circuit breaker opens on transport
+ * Subscribe messages through WxJava. WxJava blocks (Apache HttpClient), so each call runs with a timeout on threads of
+ * its own, as many as its HTTP client has connections (a hanging WeChat cannot take the threads other blocking work
+ * needs, and sends are not capped at boundedElastic's ten threads a core); its own sleeping retry loop is off
+ * (retries are the dispatcher's). A circuit breaker opens on transport
  * failures and WeChat-side errors (busy, quota, token), never on a per-user answer such as 43101, and while it is
  * open messages are held without spending attempts.
  */
-final class WxJavaWeChatSender implements WeChatSender {
+final class WxJavaWeChatSender implements WeChatSender, AutoCloseable {
 
     /** Errors about this one message or user: another try cannot help. */
     private static final Set<Integer> PERMANENT = Set.of(43101, 47003, 40003, 40037, 41030, 43107, 47001);
@@ -34,6 +36,8 @@ final class WxJavaWeChatSender implements WeChatSender {
     private final Duration timeout;
     private final ProviderGuard guard;
     private final Clock clock;
+    private final WeChatHttpClient http;
+    private final Scheduler calls;
 
     WxJavaWeChatSender(NotificationProperties.WeChat settings, ProviderGuard guard, Clock clock) {
         WxMaDefaultConfigImpl config = new WxMaDefaultConfigImpl();
@@ -42,18 +46,11 @@ final class WxJavaWeChatSender implements WeChatSender {
         config.setApiHostUrl(settings.apiBaseUrl());
         // The stable token is shared with sign-in's client (and other instances) instead of invalidating theirs.
         config.useStableAccessToken(true);
-        // WxJava's HTTP client is one per JVM (sign-in shares it) and allows 10 connections per host by default, which
-        // caps sends at a few hundred a second; the dispatcher bounds how many run at once anyway. Set before its
-        // first use, which builds it.
-        DefaultApacheHttpClientBuilder http = DefaultApacheHttpClientBuilder.get();
-        http.setMaxConnPerHost(Math.max(http.getMaxConnPerHost(), 128));
-        http.setMaxTotalConn(Math.max(http.getMaxTotalConn(), 256));
-        // Every outbound call has its connect and read timeouts (WxJava's defaults are 5 s; ours are configured).
-        int timeoutMillis = (int) settings.timeout().toMillis();
-        http.setConnectionTimeout(timeoutMillis);
-        http.setSoTimeout(timeoutMillis);
-        http.setConnectionRequestTimeout(timeoutMillis);
+        // Our own client (see WeChatHttpClient): WxJava's default one is shared by the JVM, sized before we can size
+        // it, and trusts any certificate. Every outbound call has its connect and read timeouts.
+        this.http = new WeChatHttpClient(settings.maxConnections(), settings.timeout());
         config.setApacheHttpClientBuilder(http);
+        this.calls = Schedulers.newBoundedElastic(settings.maxConnections(), 100_000, "wechat-send", 60, true);
         WxMaServiceImpl service = new WxMaServiceImpl();
         service.setWxMaConfig(config);
         // The service reads its own retry fields, not the config's.
@@ -87,11 +84,18 @@ final class WxJavaWeChatSender implements WeChatSender {
                         throw e;
                     }
                 })
-                .subscribeOn(Schedulers.boundedElastic())
+                .subscribeOn(calls)
                 .doOnCancel(() -> abandoned.set(true))
                 .timeout(timeout.plusSeconds(1))
                 .transform(guard::protect)
                 .onErrorResume(e -> Mono.just(classify(e)));
+    }
+
+    /** Stops the send threads and closes the connections when the application stops. */
+    @Override
+    public void close() throws java.io.IOException {
+        calls.dispose();
+        http.build().close();
     }
 
     private SendOutcome classify(Throwable e) {
