@@ -1,17 +1,18 @@
 package com.patientcrm.notifications;
 
-import com.google.api.client.http.javanet.NetHttpTransport;
+import com.google.api.client.http.HttpTransport;
 import com.google.auth.oauth2.AccessToken;
 import com.google.auth.oauth2.GoogleCredentials;
 import com.google.firebase.FirebaseApp;
 import com.google.firebase.FirebaseOptions;
+import com.google.firebase.internal.ApacheHttp2Transport;
 import com.google.firebase.messaging.FirebaseMessaging;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.HttpURLConnection;
 import java.net.URI;
-import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -19,8 +20,8 @@ import java.time.Duration;
 import java.util.Date;
 import java.util.List;
 import java.util.UUID;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.hc.client5.http.HttpRoute;
+import org.apache.hc.core5.http.HttpHost;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -100,11 +101,15 @@ class ChannelConfiguration {
         }
     }
 
-    /** Every FCM request goes to this host and port instead, with the same path (a stand-in FCM). */
-    private static NetHttpTransport redirectedTo(URI base) {
-        return new NetHttpTransport.Builder()
-                .setConnectionFactory(url -> (HttpURLConnection) new URL(base.getScheme(), base.getHost(), base.getPort(),
-                        url.getFile()).openConnection())
-                .build();
+    /**
+     * Every FCM request goes to this host and port instead, with the same path (a stand-in FCM). The transport is the
+     * one the SDK uses on its own (its asynchronous Apache HttpClient 5 transport, pooled, HTTP/2 where the server
+     * speaks it over TLS), only routed elsewhere, so a stand-in run measures the client production runs.
+     */
+    private static HttpTransport redirectedTo(URI base) {
+        HttpHost standIn = new HttpHost(base.getScheme(), base.getHost(), base.getPort());
+        return new ApacheHttp2Transport(ApacheHttp2Transport.defaultHttpAsyncClientBuilder()
+                .setRoutePlanner((target, context) -> new HttpRoute(standIn))
+                .build());
     }
 }
