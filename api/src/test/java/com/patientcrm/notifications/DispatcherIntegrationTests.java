@@ -165,7 +165,8 @@ class DispatcherIntegrationTests extends IntegrationTest {
         Duration grace = Duration.ofMillis(500);
         Dispatcher dispatcher = new Dispatcher(db, context.getBean(JsonMapper.class), new DispatcherProperties(true,
                 defaults.pollInterval(), defaults.batchSize(), defaults.concurrency(), defaults.lease(),
-                defaults.handlerTimeout(), defaults.initialBackoff(), defaults.maxBackoff(), defaults.maxAttempts(), grace),
+                defaults.handlerTimeout(), defaults.initialBackoff(), defaults.maxBackoff(), defaults.maxAttempts(), grace,
+                defaults.lanes()),
                 Clock.systemUTC(), List.of(local), context.getBeanProvider(MeterRegistry.class));
         UUID finished = outbox.enqueueForId(new OutboxMessage("test.shutdown", "test.shutdown:" + UUID.randomUUID(), null,
                 UUID.randomUUID(), Map.of("mode", "ok"), Instant.now())).block();
@@ -186,6 +187,69 @@ class DispatcherIntegrationTests extends IntegrationTest {
                 .containsEntry("lease_until", null).containsEntry("attempts", 0);
         // It stops alongside the web server's graceful shutdown, so the server refuses new requests meanwhile.
         assertThat(dispatcher.getPhase()).isEqualTo(WebServerGracefulShutdownLifecycle.SMART_LIFECYCLE_PHASE);
+    }
+
+    @Test
+    void eachLaneHasItsOwnNumberInFlightAndAFullLaneDoesNotHoldUpAnother() {
+        // Two handlers of topics this context's dispatcher does not claim: a slow lane allowed 2 at once whose
+        // messages never finish, and a quick lane on the default concurrency.
+        AtomicInteger slowStarted = new AtomicInteger();
+        OutboxHandler slow = laneHandler("test.lane.slow", "slow", entry -> {
+            slowStarted.incrementAndGet();
+            return Mono.never();
+        });
+        OutboxHandler quick = laneHandler("test.lane.quick", "quick", entry -> Mono.just(Outcome.done()));
+        DispatcherProperties defaults = context.getBean(DispatcherProperties.class);
+        Dispatcher dispatcher = new Dispatcher(db, context.getBean(JsonMapper.class), new DispatcherProperties(true,
+                defaults.pollInterval(), defaults.batchSize(), defaults.concurrency(), defaults.lease(),
+                defaults.handlerTimeout(), defaults.initialBackoff(), defaults.maxBackoff(), defaults.maxAttempts(),
+                Duration.ofMillis(200), Map.of("slow", 2)),
+                Clock.systemUTC(), List.of(slow, quick), context.getBeanProvider(MeterRegistry.class));
+        List<UUID> slowIds = new ArrayList<>();
+        List<UUID> quickIds = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            slowIds.add(enqueueOn("test.lane.slow"));
+        }
+        for (int i = 0; i < 50; i++) {
+            quickIds.add(enqueueOn("test.lane.quick"));
+        }
+        dispatcher.start();
+        try {
+            await().atMost(WAIT).until(() -> countDone(quickIds) == quickIds.size());
+            assertThat(slowStarted.get()).isEqualTo(2);
+            assertThat(db.sql("select count(*) filter (where status = 'claimed') as c, count(*) filter (where status = 'pending') "
+                            + "as p from notifications.outbox where id = any(:ids)")
+                    .bind("ids", slowIds.toArray(UUID[]::new)).map(r -> List.of(r.get("c", Long.class), r.get("p", Long.class)))
+                    .one().block()).containsExactly(2L, 3L);
+        } finally {
+            CountDownLatch stopped = new CountDownLatch(1);
+            dispatcher.stop(stopped::countDown);
+            await().atMost(WAIT).until(() -> stopped.getCount() == 0);
+        }
+    }
+
+    private static OutboxHandler laneHandler(String topic, String lane, java.util.function.Function<OutboxEntry, Mono<Outcome>> body) {
+        return new OutboxHandler() {
+            @Override
+            public Set<String> topics() {
+                return Set.of(topic);
+            }
+
+            @Override
+            public String lane() {
+                return lane;
+            }
+
+            @Override
+            public Mono<Outcome> handle(OutboxEntry entry) {
+                return body.apply(entry);
+            }
+        };
+    }
+
+    private UUID enqueueOn(String topic) {
+        return outbox.enqueueForId(new OutboxMessage(topic, topic + ":" + UUID.randomUUID(), null, UUID.randomUUID(),
+                Map.of(), Instant.now())).block();
     }
 
     @Test

@@ -9,9 +9,12 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +49,8 @@ class Dispatcher implements SmartLifecycle, org.springframework.beans.factory.Di
     private final MeterRegistry meters;
     /** Claimed here and not finished yet (id to claim token): released at shutdown rather than left to the lease. */
     private final Map<UUID, UUID> inFlight = new ConcurrentHashMap<>();
+    /** The dispatch lanes: each claims for its own topics, up to its own number in flight. */
+    private final List<Lane> lanes;
     private volatile boolean running;
     private volatile Disposable loop;
     private volatile Instant lastRelease = Instant.EPOCH;
@@ -60,6 +65,11 @@ class Dispatcher implements SmartLifecycle, org.springframework.beans.factory.Di
         this.handlers = handlers.stream().flatMap(h -> h.topics().stream().map(t -> Map.entry(t, h)))
                 .collect(Collectors.toUnmodifiableMap(Map.Entry::getKey, Map.Entry::getValue));
         this.meters = meters.getIfAvailable(io.micrometer.core.instrument.simple.SimpleMeterRegistry::new);
+        this.lanes = handlers.stream().collect(Collectors.groupingBy(OutboxHandler::lane, TreeMap::new,
+                        Collectors.flatMapping(h -> h.topics().stream(), Collectors.toCollection(TreeSet::new))))
+                .entrySet().stream()
+                .map(e -> new Lane(e.getKey(), e.getValue().toArray(String[]::new), properties.concurrencyOf(e.getKey())))
+                .toList();
     }
 
     @Override
@@ -69,7 +79,8 @@ class Dispatcher implements SmartLifecycle, org.springframework.beans.factory.Di
             return;
         }
         running = true;
-        log.info("Outbox dispatcher started for topics {}", handlers.keySet());
+        lanes.forEach(lane -> log.info("Outbox dispatcher lane {} started: up to {} in flight for topics {}", lane.name,
+                lane.concurrency, List.of(lane.topics)));
         loop = Mono.defer(this::cycle)
                 .onErrorResume(e -> {
                     log.warn("Outbox dispatch cycle failed, retrying after the poll interval: {}", e.toString());
@@ -78,35 +89,55 @@ class Dispatcher implements SmartLifecycle, org.springframework.beans.factory.Di
                 // Found work: claim again at once if there is room, or as soon as some should have freed up; found none:
                 // wait for the next poll.
                 .flatMap(n -> n == 0 ? Mono.delay(properties.pollInterval()).thenReturn(n)
-                        : free() >= lowWater() ? Mono.just(n) : Mono.delay(FULL_PAUSE).thenReturn(n))
+                        : lanes.stream().anyMatch(Lane::roomToClaim) ? Mono.just(n) : Mono.delay(FULL_PAUSE).thenReturn(n))
                 .repeat(() -> running)
                 .subscribe();
     }
 
     /**
-     * One round: give back expired claims (at most once per poll interval), claim as many due messages as there is
-     * room for, and start them without waiting, so one slow message never holds up the others. Answers how many were
-     * claimed, or -1 when there was no room. At most {@code concurrency} messages are claimed and unfinished on this instance at any time.
+     * One round: give back expired claims (at most once per poll interval), claim for each lane as many due messages
+     * as it has room for, and start them without waiting, so one slow message never holds up the others. Answers how
+     * many were claimed, or -1 when no lane had room. At most a lane's concurrency of its messages are claimed and
+     * unfinished on this instance at any time.
      */
     Mono<Integer> cycle() {
-        int room = Math.min(free(), properties.batchSize());
-        // Claim in bulk: a claim per freed place would make the claim statement itself the limit (one at a time,
-        // a few milliseconds each). Wait until a quarter of a batch is free, unless nothing is in flight.
-        if (room <= 0 || room < lowWater() && !inFlight.isEmpty()) {
+        List<Lane> ready = lanes.stream().filter(Lane::roomToClaim).toList();
+        if (ready.isEmpty()) {
             return Mono.just(-1);
         }
-        return releaseExpiredNow().then(claim(room)).map(batch -> {
-            Flux.fromIterable(batch).flatMap(this::process, properties.concurrency()).subscribe();
-            return batch.size();
-        });
+        return releaseExpiredNow().thenMany(Flux.fromIterable(ready))
+                .concatMap(lane -> claim(Math.min(lane.free(), properties.batchSize()), lane).map(batch -> {
+                    Flux.fromIterable(batch).flatMap(claimed -> process(claimed, lane), lane.concurrency).subscribe();
+                    return batch.size();
+                }))
+                .reduce(0, Integer::sum);
     }
 
-    private int free() {
-        return properties.concurrency() - inFlight.size();
-    }
+    /** A lane's messages in flight on this instance, and whether it is worth a claim statement. */
+    private final class Lane {
+        final String name;
+        final String[] topics;
+        final int concurrency;
+        final AtomicInteger running = new AtomicInteger();
 
-    private int lowWater() {
-        return Math.max(1, Math.min(properties.batchSize(), properties.concurrency()) / 4);
+        Lane(String name, String[] topics, int concurrency) {
+            this.name = name;
+            this.topics = topics;
+            this.concurrency = concurrency;
+        }
+
+        int free() {
+            return concurrency - running.get();
+        }
+
+        /**
+         * Claims in bulk: a claim per freed place would make the claim statement itself the limit (one at a time, a
+         * few milliseconds each). A lane waits until a quarter of a batch is free, unless nothing of it is in flight.
+         */
+        boolean roomToClaim() {
+            int room = Math.min(free(), properties.batchSize());
+            return room > 0 && (room >= Math.max(1, Math.min(properties.batchSize(), concurrency) / 4) || running.get() == 0);
+        }
     }
 
     private Mono<Long> releaseExpiredNow() {
@@ -130,7 +161,7 @@ class Dispatcher implements SmartLifecycle, org.springframework.beans.factory.Di
                 });
     }
 
-    private Mono<List<Claimed>> claim(int limit) {
+    private Mono<List<Claimed>> claim(int limit, Lane lane) {
         UUID token = UUID.randomUUID();
         return db.sql("update notifications.outbox o set status = 'claimed', claim_token = :token, attempts = o.attempts + 1, "
                         + "lease_until = now() + make_interval(secs => :lease), updated_at = now() "
@@ -140,7 +171,7 @@ class Dispatcher implements SmartLifecycle, org.springframework.beans.factory.Di
                         + "o.payload::text as payload, o.due_at, o.attempts, o.created_at")
                 .bind("token", token)
                 .bind("lease", (double) properties.lease().toSeconds())
-                .bind("topics", handlers.keySet().toArray(String[]::new))
+                .bind("topics", lane.topics)
                 .bind("limit", limit)
                 .map(row -> new OutboxEntry(row.get("id", UUID.class), row.get("topic", String.class),
                         row.get("dedupe_key", String.class), row.get("patient_id", UUID.class),
@@ -150,12 +181,13 @@ class Dispatcher implements SmartLifecycle, org.springframework.beans.factory.Di
                 .all()
                 .map(entry -> {
                     inFlight.put(entry.id(), token);
+                    lane.running.incrementAndGet();
                     return new Claimed(entry, token);
                 })
                 .collectList();
     }
 
-    private Mono<Void> process(Claimed claimed) {
+    private Mono<Void> process(Claimed claimed, Lane lane) {
         OutboxEntry entry = claimed.entry();
         return Mono.defer(() -> handlers.get(entry.topic()).handle(entry))
                 .timeout(properties.handlerTimeout())
@@ -167,7 +199,10 @@ class Dispatcher implements SmartLifecycle, org.springframework.beans.factory.Di
                     log.warn("Could not record the outcome of outbox message {}: {}", entry.id(), e.toString());
                     return Mono.empty();
                 })
-                .doFinally(signal -> inFlight.remove(entry.id()));
+                .doFinally(signal -> {
+                    inFlight.remove(entry.id());
+                    lane.running.decrementAndGet();
+                });
     }
 
     private Mono<Void> complete(Claimed claimed, Outcome outcome) {

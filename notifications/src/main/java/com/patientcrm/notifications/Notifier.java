@@ -93,6 +93,12 @@ class Notifier implements OutboxHandler, DisposableBean {
         return Set.copyOf(sources.keySet());
     }
 
+    /** Notifications are many and each waits mostly on a provider: a lane of their own, sized for that. */
+    @Override
+    public String lane() {
+        return "notifications";
+    }
+
     @Override
     public Mono<Outcome> handle(OutboxEntry entry) {
         if (entry.patientId() == null) {

@@ -15,5 +15,14 @@ public interface OutboxHandler {
 
     Set<String> topics();
 
+    /**
+     * The dispatch lane: the handlers of one lane share its number of messages in flight
+     * ({@code crm.dispatcher.lanes.<lane>}, else {@code crm.dispatcher.concurrency}), so that a lane of many quick
+     * messages (notifications) can run hundreds at once without letting as many webhooks loose on a hospital.
+     */
+    default String lane() {
+        return "default";
+    }
+
     Mono<Outcome> handle(OutboxEntry entry);
 }
