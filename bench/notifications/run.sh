@@ -5,10 +5,14 @@
 # them also WeChat users holding a subscription credit), lets the dispatcher drain them, and prints messages/s,
 # the delay from due time to sent (p50/p95/p99), duplicates (by the stand-ins' count and by the delivery records),
 # and the service's peak resident memory.
-# Knobs: MESSAGES (100000), DELAY_MS (20), TIMEOUT seconds to wait for the drain (900), APP_JAVA_OPTS.
+# A warm-up round of WARMUP reminders is drained first and not measured: on two cores the JIT compiler takes most of a
+# core for the first minute or two, and a service that runs for days does not pay that per reminder.
+# Knobs: MESSAGES (100000), WARMUP (20000, 0 for none), DELAY_MS (20), TIMEOUT seconds to wait for the drain (900),
+# APP_JAVA_OPTS.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 MESSAGES=${MESSAGES:-100000}
+WARMUP=${WARMUP:-20000}
 DELAY_MS=${DELAY_MS:-20}
 TIMEOUT=${TIMEOUT:-900}
 PORT=${BENCH_PORT:-18081}
@@ -35,16 +39,35 @@ trap 'kill $APP $FAKE_PID 2>/dev/null; wait $APP 2>/dev/null || true; rm -rf "$D
 for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$PORT/actuator/health/readiness" >/dev/null && break; sleep 1; done
 curl -sf "http://127.0.0.1:$PORT/actuator/health/readiness" >/dev/null || { tail -40 "$DATA/app.log"; exit 1; }
 
-# One transaction: the reminders come due together 20 s after it commits (the seeding itself is not measured).
-$PSQL -v n="$MESSAGES" -f bench/notifications/seed.sql >/dev/null
+# Waits until no reminder of this round (dedupe keys 'bench:TAG:n') is pending or claimed.
+drain() {
+  local start=$(date +%s) left
+  while :; do
+    left=$($PSQL -c "select count(*) from notifications.outbox where dedupe_key like 'bench:$1:%' and status in ('pending', 'claimed')")
+    [ "$left" = "0" ] && return 0
+    [ $(( $(date +%s) - start )) -gt "$TIMEOUT" ] && { echo "gave up after $TIMEOUT s with $left left"; return 0; }
+    sleep 2
+  done
+}
+# One transaction per round: its reminders come due together 20 s after it commits (seeding is not measured).
+if [ "$WARMUP" -gt 0 ]; then
+  $PSQL -v n="$WARMUP" -v tag=w -f bench/notifications/seed.sql >/dev/null
+  echo "seeded $WARMUP warm-up reminders; draining (not measured)..."
+  drain w
+fi
+# CPU time (clock ticks) of a process and its children, and of the whole machine (busy, all), over the measured round.
+ticks() { local t=0 p; for p in "$@"; do [ -r "/proc/$p/stat" ] && t=$(( t + $(awk '{print $14 + $15}' "/proc/$p/stat") )); done; echo "$t"; }
+machine() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8, $2 + $3 + $4 + $5 + $6 + $7 + $8}' /proc/stat; }
+PG_MAIN=$(head -1 "$($PSQL -c 'show data_directory')/postmaster.pid")
+pg_pids() { echo "$PG_MAIN" $(pgrep -P "$PG_MAIN"); }
+$PSQL -v n="$MESSAGES" -v tag=m -f bench/notifications/seed.sql >/dev/null
 echo "seeded $MESSAGES reminders; draining..."
-START=$(date +%s)
-while :; do
-  LEFT=$($PSQL -c "select count(*) from notifications.outbox where topic = 'appointment.reminder' and status in ('pending', 'claimed')")
-  [ "$LEFT" = "0" ] && break
-  [ $(( $(date +%s) - START )) -gt "$TIMEOUT" ] && { echo "gave up after $TIMEOUT s with $LEFT left"; break; }
-  sleep 2
-done
+sleep 19 # they come due 20 s after the seeding committed: the CPU figures start about then
+APP0=$(ticks $APP); FAKE0=$(ticks $FAKE_PID); PG0=$(ticks $(pg_pids)); read -r BUSY0 ALL0 <<<"$(machine)"
+drain m
+APP1=$(ticks $APP); FAKE1=$(ticks $FAKE_PID); PG1=$(ticks $(pg_pids)); read -r BUSY1 ALL1 <<<"$(machine)"
+HZ=$(getconf CLK_TCK)
+cpu() { awk -v t="$1" -v n="$MESSAGES" -v hz="$HZ" 'BEGIN {printf "%.2f", 1000 * t / hz / n}'; }
 PEAK_KB=$(awk '/VmHWM/ {print $2}' /proc/$APP/status)
 # Per batcher: calls per statement, mean wait for the batch, mean statement time (Micrometer, /actuator/prometheus).
 BATCHES=$(curl -s "http://127.0.0.1:$PORT/actuator/prometheus" | awk '
@@ -53,15 +76,16 @@ BATCHES=$(curl -s "http://127.0.0.1:$PORT/actuator/prometheus" | awk '
   END { for (b in names) if (v[b, "sc"] > 0) printf "  %-20s %6.1f calls/statement, wait %5.1f ms, statement %5.1f ms\n", b, v[b, "ss"] / v[b, "sc"], 1000 * v[b, "ws"] / v[b, "wc"], 1000 * v[b, "ls"] / v[b, "lc"] }' | sort)
 STATS=$(curl -s "http://127.0.0.1:$FAKE/stats")
 {
-  echo "# Notifications benchmark $(date -u +%FT%TZ) on $(nproc) cores: $MESSAGES due reminders, providers answering in $DELAY_MS ms"
-  $PSQL -c "select 'drained: ' || count(*) filter (where status = 'done') || ' done, ' || count(*) filter (where status = 'skipped') || ' skipped, ' || count(*) filter (where status = 'dead') || ' dead, ' || count(*) filter (where status in ('pending','claimed')) || ' left' from notifications.outbox where topic = 'appointment.reminder'"
-  $PSQL -c "select 'throughput: ' || round(count(*) / extract(epoch from max(updated_at) - min(due_at))::numeric) || ' messages/s (' || round(extract(epoch from max(updated_at) - min(due_at))::numeric, 1) || ' s from due time to the last one sent)' from notifications.outbox where topic = 'appointment.reminder' and status = 'done'"
-  $PSQL -c "select 'due to sent: p50 ' || round(percentile_cont(0.5) within group (order by extract(epoch from updated_at - due_at))::numeric, 2) || ' s, p95 ' || round(percentile_cont(0.95) within group (order by extract(epoch from updated_at - due_at))::numeric, 2) || ' s, p99 ' || round(percentile_cont(0.99) within group (order by extract(epoch from updated_at - due_at))::numeric, 2) || ' s' from notifications.outbox where topic = 'appointment.reminder' and status = 'done'"
-  $PSQL -c "select 'stages on ' || channel || ' (p50 / p99 ms): inbox written -> push recorded ' || round(percentile_cont(0.5) within group (order by p)) || ' / ' || round(percentile_cont(0.99) within group (order by p)) || ', push recorded -> message done ' || round(percentile_cont(0.5) within group (order by d)) || ' / ' || round(percentile_cont(0.99) within group (order by d)) from (select x.channel, extract(epoch from x.attempted_at - i.created_at) * 1000 as p, extract(epoch from o.updated_at - x.attempted_at) * 1000 as d from notifications.outbox o join notifications.inbox i on i.outbox_id = o.id join notifications.deliveries x on x.outbox_id = o.id and x.channel <> 'in_app' and x.status = 'sent' where o.topic = 'appointment.reminder' and o.status = 'done') s group by channel"
-  $PSQL -c "select 'deliveries: ' || string_agg(channel || ' ' || status || ' ' || n, ', ' order by channel, status) from (select channel, status, count(*) n from notifications.deliveries group by 1, 2) x"
-  echo "providers (stand-ins' own count): $STATS"
-  $PSQL -c "select 'duplicates by the delivery records: ' || count(*) from (select outbox_id, channel, target from notifications.deliveries where status = 'sent' group by 1, 2, 3 having count(*) > 1) x"
-  $PSQL -c "select 'inbox items: ' || count(*) || ' (' || count(distinct outbox_id) || ' distinct messages)' from notifications.inbox"
+  echo "# Notifications benchmark $(date -u +%FT%TZ) on $(nproc) cores: $MESSAGES due reminders (after $WARMUP not measured), providers answering in $DELAY_MS ms"
+  $PSQL -c "select 'drained: ' || count(*) filter (where status = 'done') || ' done, ' || count(*) filter (where status = 'skipped') || ' skipped, ' || count(*) filter (where status = 'dead') || ' dead, ' || count(*) filter (where status in ('pending','claimed')) || ' left' from notifications.outbox where dedupe_key like 'bench:m:%'"
+  $PSQL -c "select 'throughput: ' || round(count(*) / extract(epoch from max(updated_at) - min(due_at))::numeric) || ' messages/s (' || round(extract(epoch from max(updated_at) - min(due_at))::numeric, 1) || ' s from due time to the last one sent)' from notifications.outbox where dedupe_key like 'bench:m:%' and status = 'done'"
+  $PSQL -c "select 'due to sent: p50 ' || round(percentile_cont(0.5) within group (order by extract(epoch from updated_at - due_at))::numeric, 2) || ' s, p95 ' || round(percentile_cont(0.95) within group (order by extract(epoch from updated_at - due_at))::numeric, 2) || ' s, p99 ' || round(percentile_cont(0.99) within group (order by extract(epoch from updated_at - due_at))::numeric, 2) || ' s' from notifications.outbox where dedupe_key like 'bench:m:%' and status = 'done'"
+  $PSQL -c "select 'stages on ' || channel || ' (p50 / p99 ms): inbox written -> push recorded ' || round(percentile_cont(0.5) within group (order by p)) || ' / ' || round(percentile_cont(0.99) within group (order by p)) || ', push recorded -> message done ' || round(percentile_cont(0.5) within group (order by d)) || ' / ' || round(percentile_cont(0.99) within group (order by d)) from (select x.channel, extract(epoch from x.attempted_at - i.created_at) * 1000 as p, extract(epoch from o.updated_at - x.attempted_at) * 1000 as d from notifications.outbox o join notifications.inbox i on i.outbox_id = o.id join notifications.deliveries x on x.outbox_id = o.id and x.channel <> 'in_app' and x.status = 'sent' where o.dedupe_key like 'bench:m:%' and o.status = 'done') s group by channel"
+  $PSQL -c "select 'deliveries: ' || string_agg(channel || ' ' || status || ' ' || n, ', ' order by channel, status) from (select d.channel, d.status, count(*) n from notifications.deliveries d join notifications.outbox o on o.id = d.outbox_id where o.dedupe_key like 'bench:m:%' group by 1, 2) x"
+  echo "providers (stand-ins' own count, warm-up included): $STATS"
+  $PSQL -c "select 'duplicates by the delivery records (warm-up included): ' || count(*) from (select outbox_id, channel, target from notifications.deliveries where status = 'sent' group by 1, 2, 3 having count(*) > 1) x"
+  $PSQL -c "select 'inbox items (warm-up included): ' || count(*) || ' (' || count(distinct outbox_id) || ' distinct messages)' from notifications.inbox"
+  echo "CPU per message (due time to drained): service $(cpu $((APP1 - APP0))) ms, PostgreSQL $(cpu $((PG1 - PG0))) ms (backends that exited meanwhile not counted), stand-ins $(cpu $((FAKE1 - FAKE0))) ms; the machine was $(( 100 * (BUSY1 - BUSY0) / (ALL1 - ALL0) ))% busy"
   echo "service peak resident memory: $(( PEAK_KB / 1024 )) MB (-Xmx512m)"
   echo "batched statements (per batcher):"
   echo "$BATCHES"
