@@ -3,6 +3,7 @@ package com.patientcrm.notifications;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import me.chanjar.weixin.common.util.http.apache.ApacheHttpClientBuilder;
+import org.apache.http.NoHttpResponseException;
 import org.apache.http.client.HttpRequestRetryHandler;
 import org.apache.http.client.config.RequestConfig;
 import org.apache.http.conn.ConnectionKeepAliveStrategy;
@@ -22,8 +23,10 @@ import org.apache.http.impl.conn.PoolingHttpClientConnectionManager;
  *     api.weixin.qq.com with any certificate for that name could read our access token and the patients' openids.
  *     This client uses the JVM's trust store.</li>
  * </ul>
- * Automatic retries are off (retries are the dispatcher's, which knows whether a send may have arrived); connections
- * idle for a while are checked before reuse and evicted after 30 s. WxJava's proxy settings are not used (we set
+ * One retry only, of a request that met a kept-alive connection the server had just closed (no answer at all:
+ * {@code NoHttpResponseException}); other retries are the dispatcher's. Under load such closes are routine (a
+ * server drops idle connections past its own limit), and without this each one failed a send and counted towards
+ * opening the breaker. Connections idle for a while are checked before reuse and evicted after 30 s. WxJava's proxy settings are not used (we set
  * none); each setter is accepted and ignored, as WxJava calls them with its config's empty values.
  */
 final class WeChatHttpClient implements ApacheHttpClientBuilder {
@@ -40,7 +43,7 @@ final class WeChatHttpClient implements ApacheHttpClientBuilder {
                 .setConnectionManager(pool)
                 .setDefaultRequestConfig(RequestConfig.custom()
                         .setConnectTimeout(millis).setSocketTimeout(millis).setConnectionRequestTimeout(millis).build())
-                .disableAutomaticRetries()
+                .setRetryHandler((failure, execution, context) -> execution == 1 && failure instanceof NoHttpResponseException)
                 .disableRedirectHandling()
                 .disableCookieManagement()
                 .evictExpiredConnections()

@@ -118,7 +118,10 @@ final class WxJavaWeChatSender implements WeChatSender, AutoCloseable {
         if (e instanceof TimeoutException) {
             return SendOutcome.transientFailure("WeChat did not answer in time", null);
         }
-        return SendOutcome.transientFailure("WeChat call failed: " + e.getClass().getSimpleName(), null);
+        // The class names only (a message may quote the request): WxJava wraps every transport error in one type.
+        Throwable cause = e.getCause();
+        return SendOutcome.transientFailure("WeChat call failed: " + e.getClass().getSimpleName()
+                + (cause == null || cause == e ? "" : " (" + cause.getClass().getSimpleName() + ")"), null);
     }
 
     /** Whether a failure says WeChat (or the way to it) is in trouble, which is what the breaker counts. */
