@@ -47,7 +47,7 @@ class DatabaseConfiguration {
                 .build());
         // Under the pool, so that a connection that missed a deadline is dropped from it (see the class).
         ConnectionFactory limited = new TimeLimitedConnectionFactory(postgres, properties.statementTimeout());
-        return new ConnectionPool(ConnectionPoolConfiguration.builder(limited)
+        return new BoundedAcquirePool(ConnectionPoolConfiguration.builder(limited)
                 .initialSize(Math.min(4, properties.poolSize()))
                 .maxSize(properties.poolSize())
                 // Bounds how long a request waits for a connection when the pool is exhausted or the database is down:
@@ -64,7 +64,7 @@ class DatabaseConfiguration {
                 // catch the rest, and a connection on a hung server is invalid once it missed a deadline.
                 .validationDepth(ValidationDepth.LOCAL)
                 .name("patient-crm")
-                .build());
+                .build(), properties.maxAcquireTime());
     }
 
     private static void migrate(DatabaseServer server, DatabaseProperties properties) {
