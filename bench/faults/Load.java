@@ -267,18 +267,20 @@ public class Load {
         void run() throws Exception;
     }
 
+    /** Every 100 ms after the last answer; a poll not answered within readiness.timeout seconds (2) counts as -1. */
     static void pollReadiness() throws Exception {
         HttpClient own = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        Duration timeout = Duration.ofMillis((long) (Double.parseDouble(arg("readiness.timeout", "2")) * 1000));
         while (running) {
             double t = now();
             int status;
             try {
                 status = own.send(HttpRequest.newBuilder(URI.create(base + "/actuator/health/readiness"))
-                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+                        .timeout(timeout).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
             } catch (IOException e) {
                 status = -1;
             }
-            readiness.add(new double[] {t, status});
+            readiness.add(new double[] {t, status, now() - t});
             Thread.sleep(100);
         }
     }
@@ -956,6 +958,13 @@ public class Load {
                             Collectors.counting()))));
             System.out.printf("after (%.0f s): %s%n", after[1] - after[0], summary(startedIn(after[0], after[1])));
             readinessReport(frozen, resumed);
+            synchronized (readiness) {
+                List<double[]> polls = readiness.stream().filter(p -> p[0] >= frozen && p[0] < resumed).toList();
+                System.out.printf("  readiness polls sent while frozen: %s, answered in %s s%n", new TreeMap<>(polls.stream()
+                                .collect(Collectors.groupingBy(p -> p[1] < 0 ? "no answer within " + arg("readiness.timeout", "2") + " s"
+                                        : Integer.toString((int) p[1]), Collectors.counting()))),
+                        polls.stream().map(p -> String.format("%.1f", p[2])).collect(Collectors.joining(", ")));
+            }
             List<Rec> afterResume = recs.where(r -> r.end >= resumed && !r.op.equals("none") && !r.phase.equals("retry"));
             afterResume.sort(java.util.Comparator.comparingDouble(Rec::end));
             afterResume.stream().filter(Rec::ok).findFirst().ifPresent(r -> System.out.printf(

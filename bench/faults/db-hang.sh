@@ -79,7 +79,7 @@ BOUND=$(echo "$(seconds "$STATEMENT_TIMEOUT") + $(seconds "$ACQUIRE_TIME")" | bc
   echo "# PostgreSQL frozen (SIGSTOP) for $HANG s under load $(date -u +%FT%TZ) on $(nproc) cores (service, PostgreSQL, stand-ins and load generator share them; other work may run on the machine too; load average $(cut -d' ' -f1-3 /proc/loadavg))"
   echo "load: $RATE requests/s, open loop: slot search 50%, booking 25%, feedback 15%, hospital slot push 10%; $PATIENTS patients; $MESSAGES due reminders for the dispatcher (providers answer in $DELAY_MS ms, lease $LEASE); PostgreSQL $PG_VERSION; DB_STATEMENT_TIMEOUT $STATEMENT_TIMEOUT, DB_MAX_ACQUIRE_TIME $ACQUIRE_TIME"
   java bench/faults/Load.java base="http://127.0.0.1:$PORT" client=his-dev secret=faults-secret admin=faults-admin \
-    out="$DATA/load" patients="$PATIENTS" rate="$RATE" readiness=true report=hang bound="$BOUND" \
+    out="$DATA/load" patients="$PATIENTS" rate="$RATE" readiness=true readiness.timeout=12 report=hang bound="$BOUND" \
     phases="warmup:$WARMUP,before:$BEFORE,hang:$HANG,after:$AFTER" \
     at.warmup="$PSQL -v n=$MESSAGES -f bench/notifications/seed.sql" \
     at.hang="$PSQL -c \"select count(*) filter (where status = 'claimed') || ' claimed, ' || count(*) filter (where status = 'done') || ' done' $REMINDERS\" > $DATA/claimed.txt; $FREEZE" \
