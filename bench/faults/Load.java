@@ -499,6 +499,13 @@ public class Load {
         /** Kind of race to the answers of each one. */
         static final Map<String, java.util.Queue<List<Rec>>> groups = new ConcurrentHashMap<>();
 
+        /** The instances in a random order: which one a race's requests reach first should not always be the same. */
+        static List<String> shuffled() {
+            List<String> order = new ArrayList<>(bases);
+            Collections.shuffle(order);
+            return order;
+        }
+
         static CompletableFuture<List<Rec>> group(String kind, List<CompletableFuture<Rec>> answers) {
             return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).thenApply(v -> {
                 List<Rec> list = answers.stream().map(CompletableFuture::join).toList();
@@ -509,16 +516,17 @@ public class Load {
 
         /** One booking, same key and body, sent to every instance at once: one appointment, every answer naming it. */
         static CompletableFuture<List<Rec>> sameKeyEverywhere(String token, String body) {
-            List<HttpRequest.Builder> requests = bases.stream().map(b -> json(b, "/api/v1/appointments", token, body)).toList();
+            List<HttpRequest.Builder> requests = shuffled().stream().map(b -> json(b, "/api/v1/appointments", token, body)).toList();
             return group("same key", writeEverywhere("book", UUID.randomUUID().toString(), requests, token, true));
         }
 
         /** Four patients book one place-of-two slot at once, alternately on each instance. */
         static CompletableFuture<List<Rec>> contended(Mix mix, String slot) {
             List<CompletableFuture<Rec>> answers = new ArrayList<>();
+            List<String> order = shuffled();
             for (int i = 0; i < 4; i++) {
                 String token = mix.randomToken();
-                answers.add(write("book", json(bases.get(i % bases.size()), "/api/v1/appointments", token, slotBody(slot)), token));
+                answers.add(write("book", json(order.get(i % order.size()), "/api/v1/appointments", token, slotBody(slot)), token));
             }
             return group("contended", answers);
         }
@@ -533,9 +541,10 @@ public class Load {
             int first = r.nextInt(9);
             int second = (first + 1 + r.nextInt(8)) % 9;
             List<CompletableFuture<Rec>> answers = new ArrayList<>();
+            List<String> order = shuffled();
             int i = 0;
             for (int hour : new int[] {first, second}) {
-                answers.add(writeEverywhere("book", UUID.randomUUID().toString(), List.of(json(bases.get(i++ % bases.size()),
+                answers.add(writeEverywhere("book", UUID.randomUUID().toString(), List.of(json(order.get(i++ % order.size()),
                         "/api/v1/appointments", token, slotBody(mix.catalog.slots.get(day + hour)))), token, false).get(0));
             }
             return group("same doctor same day", answers);
@@ -547,7 +556,7 @@ public class Load {
             if (b == null) {
                 return java.util.Optional.empty();
             }
-            List<CompletableFuture<Rec>> answers = bases.stream().map(at -> call("cancel", HttpRequest.newBuilder(
+            List<CompletableFuture<Rec>> answers = shuffled().stream().map(at -> call("cancel", HttpRequest.newBuilder(
                     URI.create(at + "/api/v1/appointments/" + b.id() + "/cancel")).header("Authorization", "Bearer " + b.token())
                     .POST(HttpRequest.BodyPublishers.noBody()), b.token())).toList();
             return java.util.Optional.of(group("cancel", answers).thenApply(list -> {

