@@ -50,11 +50,14 @@ public class Load {
             .connectTimeout(Duration.ofSeconds(2)).executor(Executors.newFixedThreadPool(8)).build();
     static final Pattern TOKEN = Pattern.compile("\"access_token\":\"([^\"]+)\"");
     static final Pattern ID = Pattern.compile("\"id\":\"([0-9a-f-]{36})\"");
+    static final Pattern SLOT = Pattern.compile("\"slotId\":\"([0-9a-f-]{36})\"");
     static final long T0 = System.nanoTime();
     static final long T0_EPOCH_MS = System.currentTimeMillis();
 
     static Map<String, String> arg = new LinkedHashMap<>();
     static String base;
+    /** Every instance's base URL (base=URL,URL,...): each request of the mix goes to one of them at random. */
+    static List<String> bases = List.of();
     static volatile String phase = "setup";
     static final Map<String, double[]> phases = new LinkedHashMap<>();
     static final Queue recs = new Queue();
@@ -68,7 +71,13 @@ public class Load {
     static volatile double exitedAt = -1;
 
     record Rec(String op, String phase, double start, double end, int status, String type, boolean problem,
-               String retryAfter, String error) {
+               String retryAfter, String error, int instance, String id, String slot) {
+
+        Rec(String op, String phase, double start, double end, int status, String type, boolean problem,
+            String retryAfter, String error) {
+            this(op, phase, start, end, status, type, problem, retryAfter, error, 0, null, null);
+        }
+
         double ms() {
             return (end - start) * 1000;
         }
@@ -113,7 +122,8 @@ public class Load {
             int eq = a.indexOf('=');
             arg.put(a.substring(0, eq), a.substring(eq + 1));
         }
-        base = arg.get("base");
+        bases = List.of(arg.get("base").split(","));
+        base = bases.get(0);
         Path out = Path.of(arg.get("out"));
         Files.createDirectories(out);
         Catalog catalog = Catalog.seed(arg("client", "his-dev"), arg.get("secret"));
@@ -138,6 +148,10 @@ public class Load {
         }
         loading = false;
         driver.join();
+        // The answers still on their way belong to the run: wait for them (the client gives each 30 s) before retrying.
+        if (inFlight.tryAcquire(1024, 35, java.util.concurrent.TimeUnit.SECONDS)) {
+            inFlight.release(1024);
+        }
         phase = "retry";
         command("retry");
         retryUnanswered();
@@ -149,6 +163,8 @@ public class Load {
             case "outage" -> Reports.outage();
             case "providers" -> Reports.providers();
             case "sigterm" -> Reports.sigterm();
+            case "instances" -> Reports.instances();
+            case "hang" -> Reports.hang();
             default -> Reports.phases();
         }
         System.exit(0);
@@ -199,8 +215,9 @@ public class Load {
     static volatile boolean loading = true;
 
     /** Open loop: requests leave at the rate whatever the answers; at most 1,024 wait for an answer at once. */
+    static final Semaphore inFlight = new Semaphore(1024);
+
     static void drive(double rate, Mix mix) {
-        Semaphore inFlight = new Semaphore(1024);
         double start = now();
         long n = 0;
         while (loading) {
@@ -250,18 +267,20 @@ public class Load {
         void run() throws Exception;
     }
 
+    /** Every 100 ms after the last answer; a poll not answered within readiness.timeout seconds (2) counts as -1. */
     static void pollReadiness() throws Exception {
         HttpClient own = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        Duration timeout = Duration.ofMillis((long) (Double.parseDouble(arg("readiness.timeout", "2")) * 1000));
         while (running) {
             double t = now();
             int status;
             try {
                 status = own.send(HttpRequest.newBuilder(URI.create(base + "/actuator/health/readiness"))
-                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+                        .timeout(timeout).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
             } catch (IOException e) {
                 status = -1;
             }
-            readiness.add(new double[] {t, status});
+            readiness.add(new double[] {t, status, now() - t});
             Thread.sleep(100);
         }
     }
@@ -304,7 +323,11 @@ public class Load {
 
     // ---------------------------------------------------------------- setup
 
-    record Catalog(String client, List<String> slots, List<String> doctorIds, String pushDoctor) {
+    /**
+     * slots: 20 doctors' 108 slots each (12 days from tomorrow, 08:00 to 16:00), capacity 50, in that order (doctor,
+     * day, hour); contended: a 22nd doctor's 108 slots of capacity 2, which bookings race for.
+     */
+    record Catalog(String client, List<String> slots, List<String> doctorIds, String pushDoctor, List<String> contended) {
         static Catalog seed(String clientId, String secret) throws Exception {
             String basic = java.util.Base64.getEncoder().encodeToString((clientId + ":" + secret).getBytes());
             String client = first(TOKEN, send(HttpRequest.newBuilder(URI.create(base + "/oauth2/token"))
@@ -315,19 +338,21 @@ public class Load {
                     + "\"bookingHorizonDays\":14,\"minNoticeMinutes\":0,\"version\":1}");
             List<String> doctorIds = new ArrayList<>();
             List<String> slots = new ArrayList<>();
-            for (int d = 0; d <= 20; d++) {
+            List<String> contended = new ArrayList<>();
+            for (int d = 0; d <= 21; d++) {
                 String ext = dep + "-doc-" + d;
                 doctorIds.add(first(ID, put("/integration/v1/doctors/" + ext, client,
                         "{\"departmentExternalId\":\"" + dep + "\",\"name\":\"Dr " + d + "\",\"version\":1}")));
-                if (d < 20) {
-                    Matcher m = ID.matcher(send(json("/integration/v1/slots", client, slotBatch(ext, 12, 50, 1)), null).body());
+                if (d != 20) {
+                    Matcher m = ID.matcher(send(json("/integration/v1/slots", client, slotBatch(ext, 12, d < 20 ? 50 : 2, 1)),
+                            null).body());
                     while (m.find()) {
-                        slots.add(m.group(1));
+                        (d < 20 ? slots : contended).add(m.group(1));
                     }
                 }
             }
             // The 21st doctor's slots are what the hospital keeps pushing during the run (push: 5 at a time, new versions).
-            return new Catalog(client, slots, doctorIds.subList(0, 20), dep + "-doc-20");
+            return new Catalog(client, slots, doctorIds.subList(0, 20), dep + "-doc-20", contended);
         }
     }
 
@@ -363,8 +388,17 @@ public class Load {
             all.add(CompletableFuture.runAsync(() -> {
                 try {
                     String ip = "10.240." + (n / 250) + "." + (n % 250 + 1);
-                    String token = first(TOKEN, send(json("/api/v1/auth/wechat", null,
+                    // Every instance serves its share of the sign-ins (and warms up doing so).
+                    String at = bases.get(n % bases.size());
+                    String token = first(TOKEN, send(json(at, "/api/v1/auth/wechat", null,
                             "{\"code\":\"faults-" + run + "-" + n + "\"}").header("X-Forwarded-For", ip), null).body());
+                    if ("off".equals(arg.get("quiet"))) {
+                        // Pushes are not held for the night: the run's figures should not depend on the time of day.
+                        send(HttpRequest.newBuilder(URI.create(base + "/api/v1/me/preferences"))
+                                .header("Content-Type", "application/json").method("PATCH", HttpRequest.BodyPublishers.ofString(
+                                        "{\"quietHours\":{\"enabled\":false,\"start\":\"22:00\",\"end\":\"08:00\","
+                                                + "\"timeZone\":\"Asia/Shanghai\"}}")), token);
+                    }
                     if (credits > 0) {
                         send(json("/api/v1/me/devices", token, "{\"token\":\"faults-" + run + "-" + n
                                 + "\",\"platform\":\"android\"}"), null);
@@ -405,24 +439,157 @@ public class Load {
         CompletableFuture<?> next() {
             ThreadLocalRandom r = ThreadLocalRandom.current();
             String token = tokens.get(r.nextInt(tokens.size()));
+            String at = bases.get(r.nextInt(bases.size()));
             return switch (ops.get(r.nextInt(ops.size()))) {
-                case "search" -> {
-                    LocalDate today = LocalDate.now();
-                    String doctor = catalog.doctorIds.get(r.nextInt(catalog.doctorIds.size()));
-                    yield call("search", HttpRequest.newBuilder(URI.create(base + "/api/v1/slots?doctorId=" + doctor
-                            + "&from=" + today + "&to=" + today.plusDays(13))).header("Authorization", "Bearer " + token)
-                            .GET(), token);
-                }
-                case "book" -> write("book", json("/api/v1/appointments", token, "{\"slotId\":\""
-                        + catalog.slots.get(r.nextInt(catalog.slots.size())) + "\"}"), token);
-                case "feedback" -> write("feedback", json("/api/v1/feedback", token,
+                case "search" -> search(at, token);
+                case "book" -> write("book", json(at, "/api/v1/appointments", token, slotBody(randomSlot())), token);
+                case "feedback" -> write("feedback", json(at, "/api/v1/feedback", token,
                         "{\"category\":\"suggestion\",\"message\":\"The waiting room could use more chairs\"}"), token);
-                case "push" -> write("push", json("/integration/v1/slots", catalog.client, pushBatch(catalog.pushDoctor)),
+                case "push" -> write("push", json(at, "/integration/v1/slots", catalog.client, pushBatch(catalog.pushDoctor)),
                         catalog.client);
-                case "bigpush" -> write("push", json("/integration/v1/slots", catalog.client,
+                case "bigpush" -> write("push", json(at, "/integration/v1/slots", catalog.client,
                         slotBatch(catalog.pushDoctor, 12, 5, versions.incrementAndGet())), catalog.client);
+                // Two instances: the same request everywhere at once, and bookings that race for the same places.
+                case "dupbook" -> Races.sameKeyEverywhere(token, slotBody(randomSlot()));
+                case "race" -> Races.contended(this, catalog.contended.get(r.nextInt(catalog.contended.size())));
+                case "sameday" -> Races.sameDoctorSameDay(this, token);
+                case "cancel" -> Races.cancelEverywhere().<CompletableFuture<?>>map(f -> f)
+                        .orElseGet(() -> search(at, token));
+                case "move" -> Races.move(at, r.nextBoolean() ? catalog.contended.get(r.nextInt(catalog.contended.size()))
+                        : randomSlot()).<CompletableFuture<?>>map(f -> f).orElseGet(() -> search(at, token));
                 default -> throw new IllegalArgumentException("unknown op");
             };
+        }
+
+        CompletableFuture<Rec> search(String at, String token) {
+            ThreadLocalRandom r = ThreadLocalRandom.current();
+            LocalDate today = LocalDate.now();
+            String doctor = catalog.doctorIds.get(r.nextInt(catalog.doctorIds.size()));
+            return call("search", HttpRequest.newBuilder(URI.create(at + "/api/v1/slots?doctorId=" + doctor
+                    + "&from=" + today + "&to=" + today.plusDays(13))).header("Authorization", "Bearer " + token)
+                    .GET(), token);
+        }
+
+        String randomSlot() {
+            return catalog.slots.get(ThreadLocalRandom.current().nextInt(catalog.slots.size()));
+        }
+
+        String randomToken() {
+            return tokens.get(ThreadLocalRandom.current().nextInt(tokens.size()));
+        }
+    }
+
+    static String slotBody(String slot) {
+        return "{\"slotId\":\"" + slot + "\"}";
+    }
+
+    /**
+     * The two-instance operations: each sends its requests to every instance (or alternately) at the same moment, and
+     * keeps their answers together, so that the report can tell how the instances settled each race between them.
+     */
+    static final class Races {
+
+        /** A booking made during the run that no other operation is using now: cancels and moves take one. */
+        record Booking(String token, String id, String slot) {}
+
+        static final java.util.concurrent.ConcurrentLinkedDeque<Booking> bookings = new java.util.concurrent.ConcurrentLinkedDeque<>();
+        /** Appointment id to how many moves of it were answered 200, and the ones whose cancellation was. */
+        static final Map<String, Integer> moved = new ConcurrentHashMap<>();
+        static final java.util.Set<String> cancelled = ConcurrentHashMap.newKeySet();
+        /** Kind of race to the answers of each one. */
+        static final Map<String, java.util.Queue<List<Rec>>> groups = new ConcurrentHashMap<>();
+
+        /** The instances in a random order: which one a race's requests reach first should not always be the same. */
+        static List<String> shuffled() {
+            List<String> order = new ArrayList<>(bases);
+            Collections.shuffle(order);
+            return order;
+        }
+
+        static CompletableFuture<List<Rec>> group(String kind, List<CompletableFuture<Rec>> answers) {
+            return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).thenApply(v -> {
+                List<Rec> list = answers.stream().map(CompletableFuture::join).toList();
+                groups.computeIfAbsent(kind, k -> new ConcurrentLinkedQueue<>()).add(list);
+                return list;
+            });
+        }
+
+        /** One booking, same key and body, sent to every instance at once: one appointment, every answer naming it. */
+        static CompletableFuture<List<Rec>> sameKeyEverywhere(String token, String body) {
+            List<HttpRequest.Builder> requests = shuffled().stream().map(b -> json(b, "/api/v1/appointments", token, body)).toList();
+            return group("same key", writeEverywhere("book", UUID.randomUUID().toString(), requests, token, true));
+        }
+
+        /** Four patients book one place-of-two slot at once, alternately on each instance. */
+        static CompletableFuture<List<Rec>> contended(Mix mix, String slot) {
+            List<CompletableFuture<Rec>> answers = new ArrayList<>();
+            List<String> order = shuffled();
+            for (int i = 0; i < 4; i++) {
+                String token = mix.randomToken();
+                answers.add(write("book", json(order.get(i % order.size()), "/api/v1/appointments", token, slotBody(slot)), token));
+            }
+            return group("contended", answers);
+        }
+
+        /**
+         * One patient books two slots of one doctor on one day, one on each instance, at once: one may be booked. These
+         * bookings are not cancelled or moved later, so both answers are about the same moment.
+         */
+        static CompletableFuture<List<Rec>> sameDoctorSameDay(Mix mix, String token) {
+            ThreadLocalRandom r = ThreadLocalRandom.current();
+            int day = r.nextInt(20) * 108 + r.nextInt(12) * 9;
+            int first = r.nextInt(9);
+            int second = (first + 1 + r.nextInt(8)) % 9;
+            List<CompletableFuture<Rec>> answers = new ArrayList<>();
+            List<String> order = shuffled();
+            int i = 0;
+            for (int hour : new int[] {first, second}) {
+                answers.add(writeEverywhere("book", UUID.randomUUID().toString(), List.of(json(order.get(i++ % order.size()),
+                        "/api/v1/appointments", token, slotBody(mix.catalog.slots.get(day + hour)))), token, false).get(0));
+            }
+            return group("same doctor same day", answers);
+        }
+
+        /** A booking cancelled on every instance at once: one cancellation, one place given back. */
+        static java.util.Optional<CompletableFuture<List<Rec>>> cancelEverywhere() {
+            Booking b = bookings.pollFirst();
+            if (b == null) {
+                return java.util.Optional.empty();
+            }
+            List<CompletableFuture<Rec>> answers = shuffled().stream().map(at -> call("cancel", HttpRequest.newBuilder(
+                    URI.create(at + "/api/v1/appointments/" + b.id() + "/cancel")).header("Authorization", "Bearer " + b.token())
+                    .POST(HttpRequest.BodyPublishers.noBody()), b.token())).toList();
+            return java.util.Optional.of(group("cancel", answers).thenApply(list -> {
+                if (list.stream().anyMatch(Rec::ok)) {
+                    cancelled.add(b.id());
+                }
+                return list;
+            }));
+        }
+
+        /**
+         * A booking moved to another slot (often a contended one); it stays available to later cancels and moves. Never
+         * to the slot it is in: that answers 200 and changes nothing.
+         */
+        static java.util.Optional<CompletableFuture<Rec>> move(String at, String slot) {
+            Booking b = bookings.pollFirst();
+            if (b == null) {
+                return java.util.Optional.empty();
+            }
+            if (slot.equals(b.slot())) {
+                bookings.addLast(b);
+                return java.util.Optional.empty();
+            }
+            return java.util.Optional.of(call("move", json(at, "/api/v1/appointments/" + b.id() + "/reschedule", b.token(),
+                    slotBody(slot)), b.token()).thenApply(rec -> {
+                if (rec.ok()) {
+                    moved.merge(b.id(), 1, Integer::sum);
+                    bookings.addLast(new Booking(b.token(), b.id(), slot));
+                } else if (rec.status == 409 || rec.status == 422) {
+                    bookings.addLast(b);
+                }
+                return rec;
+            }));
         }
     }
 
@@ -441,46 +608,74 @@ public class Load {
     }
 
     static CompletableFuture<Rec> write(String op, HttpRequest.Builder request, String token) {
-        String key = UUID.randomUUID().toString();
-        if (!op.equals("push")) {
-            request.header("Idempotency-Key", key);
-        }
-        Intent intent = new Intent(op, token, request);
+        return writeEverywhere(op, UUID.randomUUID().toString(), List.of(request), token, true).get(0);
+    }
+
+    /**
+     * One write (one key) sent as each of these requests at once; a booking created goes to the pool that cancels and
+     * moves take from, when {@code pooled}.
+     */
+    static List<CompletableFuture<Rec>> writeEverywhere(String op, String key, List<HttpRequest.Builder> requests,
+                                                        String token, boolean pooled) {
+        Intent intent = new Intent(op, token, requests.get(0));
         intents.put(key, intent);
-        return call(op, request, token).thenApply(r -> {
-            intent.answers.add(r);
-            return r;
-        });
+        return requests.stream().map(request -> {
+            if (!op.equals("push")) {
+                request.header("Idempotency-Key", key);
+            }
+            return call(op, request, token).thenApply(r -> {
+                intent.answers.add(r);
+                if (pooled && op.equals("book") && r.status == 201 && r.id != null) {
+                    Races.bookings.add(new Races.Booking(token, r.id, r.slot));
+                }
+                return r;
+            });
+        }).toList();
     }
 
     static CompletableFuture<Rec> call(String op, HttpRequest.Builder request, String token) {
         String at = phase;
         double start = now();
         HttpRequest built = request.copy().timeout(Duration.ofSeconds(30)).build();
+        int instance = instanceOf(built.uri());
         return HTTP.sendAsync(built, HttpResponse.BodyHandlers.ofString()).handle((response, error) -> {
-            Rec rec = response != null ? rec(op, at, start, response)
-                    : new Rec(op, at, start, now(), -1, null, false, null, describe(error));
+            Rec rec = response != null ? rec(op, at, start, response, instance)
+                    : new Rec(op, at, start, now(), -1, null, false, null, describe(error), instance, null, null);
             recs.add(rec);
             return rec;
         });
     }
 
-    static Rec rec(String op, String at, double start, HttpResponse<String> response) {
+    static int instanceOf(URI uri) {
+        for (int i = 0; i < bases.size(); i++) {
+            if (uri.toString().startsWith(bases.get(i))) {
+                return i;
+            }
+        }
+        return 0;
+    }
+
+    static Rec rec(String op, String at, double start, HttpResponse<String> response, int instance) {
         String type = null;
         boolean problem = response.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json");
         if (problem) {
             Matcher m = Pattern.compile("\"type\":\"([^\"]+)\"").matcher(response.body());
             type = m.find() ? m.group(1) : null;
         }
-        Rec rec = new Rec(op, at, start, now(), response.statusCode(), type, problem,
-                response.headers().firstValue("Retry-After").orElse(null), null);
-        if (rec.ok()) {
+        String id = null;
+        String slot = null;
+        if (response.statusCode() >= 200 && response.statusCode() < 300 && !op.equals("push") && !op.equals("search")) {
             Matcher m = ID.matcher(response.body());
-            if (m.find() && !op.equals("push") && !op.equals("search")) {
-                ids.put(response.request().headers().firstValue("Idempotency-Key").orElse(""), m.group(1));
+            String found = m.find() ? m.group(1) : null;
+            if (found != null) {
+                response.request().headers().firstValue("Idempotency-Key").ifPresent(key -> ids.put(key, found));
             }
+            id = found;
+            Matcher s = SLOT.matcher(response.body());
+            slot = s.find() ? s.group(1) : null;
         }
-        return rec;
+        return new Rec(op, at, start, now(), response.statusCode(), type, problem,
+                response.headers().firstValue("Retry-After").orElse(null), null, instance, id, slot);
     }
 
     static final Map<String, String> ids = new ConcurrentHashMap<>();
@@ -541,6 +736,8 @@ public class Load {
         }
         Files.write(out.resolve("appointments.txt"), appointments.stream().distinct().toList());
         Files.write(out.resolve("tickets.txt"), tickets.stream().distinct().toList());
+        Files.write(out.resolve("cancelled.txt"), List.copyOf(Races.cancelled));
+        Files.write(out.resolve("moved.csv"), Races.moved.entrySet().stream().map(e -> e.getKey() + "," + e.getValue()).toList());
         Files.write(out.resolve("slots.csv"), pushedVersions.entrySet().stream()
                 .map(e -> e.getKey() + "," + e.getValue()).toList());
         // When each phase began and ended, as Unix seconds, for the database checks.
@@ -560,7 +757,11 @@ public class Load {
     // ---------------------------------------------------------------- HTTP helpers
 
     static HttpRequest.Builder json(String path, String token, String body) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
+        return json(base, path, token, body);
+    }
+
+    static HttpRequest.Builder json(String at, String path, String token, String body) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(at + path)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
@@ -685,6 +886,109 @@ public class Load {
                         firstDown == null ? "never" : String.format("%.1f s", firstDown - down), downSamples, samples,
                         upAgain == null ? "never" : String.format("%.1f s", upAgain - back));
             }
+        }
+
+        /** Two instances: each one's answers, then how every race between them was settled. */
+        static void instances() {
+            double[] load = phases.get("load");
+            List<Rec> during = startedIn(load[0], load[1]);
+            for (int i = 0; i < bases.size(); i++) {
+                int instance = i;
+                List<Rec> mine = during.stream().filter(r -> r.instance == instance).toList();
+                System.out.printf("instance %d (%s): %s%n", i + 1, bases.get(i), summary(mine));
+                new TreeMap<>(mine.stream().collect(Collectors.groupingBy(Rec::op))).forEach((op, list) ->
+                        System.out.printf("  %-8s %s%n", op, summaryByType(list)));
+            }
+            java.util.Queue<List<Rec>> none = new ConcurrentLinkedQueue<>();
+            List<List<Rec>> same = List.copyOf(Races.groups.getOrDefault("same key", none));
+            System.out.printf("same Idempotency-Key and body sent to both instances at once: %d bookings; answers %s; "
+                            + "both 2xx naming one appointment: %d, 2xx naming different appointments: %d (must be 0)%n",
+                    same.size(), pairs(same), same.stream().filter(g -> g.stream().allMatch(Rec::ok)
+                            && g.stream().map(Rec::id).distinct().count() == 1).count(),
+                    same.stream().filter(g -> g.stream().filter(Rec::ok).map(Rec::id).distinct().count() > 1).count());
+            List<List<Rec>> contended = List.copyOf(Races.groups.getOrDefault("contended", none));
+            System.out.printf("contended slots (capacity 2), four patients at once on alternate instances: %d races; "
+                            + "races by places won %s; answers %s%n", contended.size(),
+                    new TreeMap<>(contended.stream().collect(Collectors.groupingBy(g -> g.stream().filter(Rec::ok).count(),
+                            Collectors.counting()))), outcomes(contended.stream().flatMap(List::stream).toList()));
+            List<List<Rec>> sameDay = List.copyOf(Races.groups.getOrDefault("same doctor same day", none));
+            System.out.printf("one patient, two slots of one doctor on one day, one per instance at once: %d; answers %s; "
+                            + "both booked: %d (must be 0)%n", sameDay.size(), pairs(sameDay),
+                    sameDay.stream().filter(g -> g.stream().allMatch(Rec::ok)).count());
+            List<List<Rec>> cancels = List.copyOf(Races.groups.getOrDefault("cancel", none));
+            System.out.printf("one appointment cancelled on both instances at once: %d; answers %s; both 200: %d (must be 0)%n",
+                    cancels.size(), pairs(cancels), cancels.stream().filter(g -> g.stream().allMatch(Rec::ok)).count());
+            System.out.printf("moves (reschedule, half of them to contended slots): %s%n",
+                    summaryByType(during.stream().filter(r -> r.op.equals("move")).toList()));
+            System.out.printf("writes sent again after the run with the same key (lost or 5xx answers): %s%n", retried);
+        }
+
+        static String label(Rec r) {
+            return r.outcome() + (r.type == null ? "" : " " + r.type.replace("urn:patientcrm:problem:", ""));
+        }
+
+        static Map<String, Long> outcomes(List<Rec> list) {
+            return new TreeMap<>(list.stream().collect(Collectors.groupingBy(Reports::label, Collectors.counting())));
+        }
+
+        /** Each race's answers as one sorted combination ("201 + 409 slot-full"), counted. */
+        static Map<String, Long> pairs(List<List<Rec>> groups) {
+            return new TreeMap<>(groups.stream().collect(Collectors.groupingBy(g -> g.stream().map(Reports::label).sorted()
+                    .collect(Collectors.joining(" + ")), Collectors.counting())));
+        }
+
+        static String summaryByType(List<Rec> list) {
+            if (list.isEmpty()) {
+                return "no requests";
+            }
+            List<Double> ms = list.stream().map(Rec::ms).sorted().toList();
+            return String.format("%d requests, p50 %.1f ms, p99 %.1f ms, answers %s", list.size(), pct(ms, 0.5),
+                    pct(ms, 0.99), outcomes(list));
+        }
+
+        /** PostgreSQL frozen (SIGSTOP at the phase "hang", SIGCONT at "after"): bounded 503s, readiness, recovery. */
+        static void hang() {
+            double frozen = phases.get("cmd:hang")[1];
+            double[] cont = phases.get("cmd:after");
+            double resumed = cont[1];
+            double[] before = phases.get("before");
+            double[] after = phases.get("after");
+            double bound = Double.parseDouble(arg("bound", "10"));
+            List<Rec> beforeHang = startedIn(before[0], frozen);
+            System.out.printf("before the hang (%.0f s): %s%n", frozen - before[0], summary(beforeHang));
+            System.out.printf("  of which in flight when PostgreSQL froze: %s%n",
+                    summary(beforeHang.stream().filter(r -> r.end > frozen).toList()));
+            List<Rec> during = startedIn(frozen, cont[0]);
+            System.out.printf("PostgreSQL frozen (%.1f s): %s%n", cont[0] - frozen, summary(during));
+            System.out.printf("  of which 503 problem+json (type unavailable) with Retry-After: %d of %d, answered within %.0f s: "
+                            + "%d of %d; per kind: %s%n", during.stream().filter(Rec::unavailable).count(), during.size(), bound,
+                    during.stream().filter(r -> r.status > 0 && r.end - r.start <= bound).count(), during.size(),
+                    new TreeMap<>(during.stream().collect(Collectors.groupingBy(r -> r.op + " " + r.outcome(),
+                            Collectors.counting()))));
+            System.out.printf("after (%.0f s): %s%n", after[1] - after[0], summary(startedIn(after[0], after[1])));
+            readinessReport(frozen, resumed);
+            synchronized (readiness) {
+                List<double[]> polls = readiness.stream().filter(p -> p[0] >= frozen && p[0] < resumed).toList();
+                System.out.printf("  readiness polls sent while frozen: %s, answered in %s s%n", new TreeMap<>(polls.stream()
+                                .collect(Collectors.groupingBy(p -> p[1] < 0 ? "no answer within " + arg("readiness.timeout", "2") + " s"
+                                        : Integer.toString((int) p[1]), Collectors.counting()))),
+                        polls.stream().map(p -> String.format("%.1f", p[2])).collect(Collectors.joining(", ")));
+            }
+            List<Rec> afterResume = recs.where(r -> r.end >= resumed && !r.op.equals("none") && !r.phase.equals("retry"));
+            afterResume.sort(java.util.Comparator.comparingDouble(Rec::end));
+            afterResume.stream().filter(Rec::ok).findFirst().ifPresent(r -> System.out.printf(
+                    "recovery: first successful answer %.0f ms after PostgreSQL resumed (%s)%n", (r.end - resumed) * 1000, r.op));
+            afterResume.stream().filter(r -> r.start >= resumed && (r.status >= 500 || r.status < 0))
+                    .max(java.util.Comparator.comparingDouble(Rec::end)).ifPresentOrElse(
+                            r -> System.out.printf("  last failure of a request sent after it resumed: %.0f ms after (%s %s)%n",
+                                    (r.end - resumed) * 1000, r.op, r.outcome()),
+                            () -> System.out.println("  no request sent after it resumed failed"));
+            System.out.println("timeline (by when requests were sent, seconds from SIGSTOP):");
+            for (double t = before[0]; t < after[1]; t += 5) {
+                List<Rec> window = startedIn(t, Math.min(t + 5, after[1]));
+                System.out.printf("  %+5.0f s: %s%n", t - frozen, summary(window));
+            }
+            System.out.printf("writes sent again after the run with the same key (lost or 5xx answers): %s%n", retried);
         }
 
         static void providers() {

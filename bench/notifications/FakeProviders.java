@@ -16,7 +16,10 @@ import java.util.regex.Pattern;
 /**
  * Stand-ins for WeChat's subscribe-message API and FCM's v1 send API for the notifications benchmark: each send
  * answers success after DELAY_MS (a realistic provider round trip), and every message is counted by its identity
- * (WeChat: openid and page, which names the appointment; FCM: token and message id) so duplicates show.
+ * (WeChat: openid, page, which names the appointment, template and content; FCM: token and message id) so
+ * duplicates show. A WeChat message carries no id of its own: two messages of identical content to one person about
+ * one appointment (a booking's confirmation and its cancellation's use one template and the same fields) count as one
+ * sent twice, so /stats also counts duplicates per provider; FCM's are exact.
  * Like WeChat, a subscription (openid and template) carries one message: a second send for it answers 43101 and is
  * not delivered (the benchmarks give each WeChat patient one subscription and one message); ONE_PER_SUBSCRIPTION=false
  * turns that off for runs whose patients hold many credits.
@@ -33,6 +36,7 @@ public class FakeProviders {
     private static final Pattern PAGE = Pattern.compile("\"page\"\\s*:\\s*\"([^\"]+)\"");
     private static final Pattern TOKEN = Pattern.compile("\"token\"\\s*:\\s*\"([^\"]+)\"");
     private static final Pattern MESSAGE_ID = Pattern.compile("\"messageId\"\\s*:\\s*\"([^\"]+)\"");
+    private static final Pattern FIELD = Pattern.compile("\"([A-Za-z_]+[0-9]*)\"\\s*:\\s*\\{\\s*\"value\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
     private static final Pattern TEMPLATE = Pattern.compile("\"template_id\"\\s*:\\s*\"([^\"]+)\"");
     private static final java.util.Set<String> subscriptionsUsed = ConcurrentHashMap.newKeySet();
     private static final LongAdder wechatRefused = new LongAdder();
@@ -82,7 +86,10 @@ public class FakeProviders {
                         return;
                     }
                     wechat.increment();
-                    count("wechat|" + first(TOUSER, body) + "|" + first(PAGE, body));
+                    // A message is its recipient, page (which names the appointment), template and content: a booking's
+                    // confirmation and its cancellation's are two messages, the same one sent again is a duplicate.
+                    count("wechat|" + first(TOUSER, body) + "|" + first(PAGE, body) + "|" + first(TEMPLATE, body) + "|"
+                            + fields(body));
                     answer(exchange, 200, "{\"errcode\":0,\"errmsg\":\"ok\",\"msgid\":" + ids.incrementAndGet() + "}");
                 } else if (path.endsWith("/messages:send")) {
                     sleep(delay);
@@ -93,10 +100,11 @@ public class FakeProviders {
                     count("fcm|" + first(TOKEN, body) + "|" + first(MESSAGE_ID, body));
                     answer(exchange, 200, "{\"name\":\"projects/bench/messages/" + ids.incrementAndGet() + "\"}");
                 } else if (path.equals("/stats")) {
-                    long duplicates = seen.values().stream().mapToLong(LongAdder::sum).filter(n -> n > 1).map(n -> n - 1).sum();
+                    long duplicates = duplicates("");
                     answer(exchange, 200, "{\"wechat\":" + wechat.sum() + ",\"wechatRefused43101\":" + wechatRefused.sum()
                             + ",\"fcm\":" + fcm.sum() + ",\"distinct\":"
-                            + seen.size() + ",\"duplicates\":" + duplicates + notAnswered() + "}");
+                            + seen.size() + ",\"duplicates\":" + duplicates + ",\"wechatDuplicates\":" + duplicates("wechat|")
+                            + ",\"fcmDuplicates\":" + duplicates("fcm|") + notAnswered() + "}");
                 } else {
                     answer(exchange, 404, "{\"errcode\":404}");
                 }
@@ -124,6 +132,22 @@ public class FakeProviders {
         }
         // No answer at all: closing the exchange before any response drops the connection.
         return true;
+    }
+
+    /** A message's template fields, sorted: instances may list them in another order (the JSON order means nothing). */
+    private static String fields(String body) {
+        Matcher m = FIELD.matcher(body);
+        java.util.List<String> fields = new java.util.ArrayList<>();
+        while (m.find()) {
+            fields.add(m.group(1) + "=" + m.group(2));
+        }
+        return String.join("|", new java.util.TreeSet<>(fields));
+    }
+
+    /** Sends beyond the first of each message whose identity starts so. */
+    private static long duplicates(String prefix) {
+        return seen.entrySet().stream().filter(e -> e.getKey().startsWith(prefix)).mapToLong(e -> e.getValue().sum())
+                .filter(n -> n > 1).map(n -> n - 1).sum();
     }
 
     private static String notAnswered() {

@@ -45,7 +45,9 @@ class DatabaseConfiguration {
                 // Binary results: timestamps and UUIDs decode without text parsing (measured on the slot search).
                 .forceBinary(true)
                 .build());
-        return new ConnectionPool(ConnectionPoolConfiguration.builder(postgres)
+        // Under the pool, so that a connection that missed a deadline is dropped from it (see the class).
+        ConnectionFactory limited = new TimeLimitedConnectionFactory(postgres, properties.statementTimeout());
+        return new BoundedAcquirePool(ConnectionPoolConfiguration.builder(limited)
                 .initialSize(Math.min(4, properties.poolSize()))
                 .maxSize(properties.poolSize())
                 // Bounds how long a request waits for a connection when the pool is exhausted or the database is down:
@@ -59,10 +61,10 @@ class DatabaseConfiguration {
                 .backgroundEvictionInterval(Duration.ofSeconds(30))
                 // Local validation only: a validation query would add a round trip to every connection checkout. A
                 // restarted server closes its sockets, which local validation sees; keep-alive and the eviction above
-                // catch the rest.
+                // catch the rest, and a connection on a hung server is invalid once it missed a deadline.
                 .validationDepth(ValidationDepth.LOCAL)
                 .name("patient-crm")
-                .build());
+                .build(), properties.maxAcquireTime());
     }
 
     private static void migrate(DatabaseServer server, DatabaseProperties properties) {

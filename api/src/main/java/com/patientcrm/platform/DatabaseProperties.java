@@ -13,7 +13,9 @@ import org.springframework.validation.annotation.Validated;
 /**
  * Where the database is. A blank host means the embedded PostgreSQL, with its files under {@code dataDir}.
  * {@code schemas} are migrated in this order, each from {@code classpath:db/migration/<schema>} of its module.
- * {@code maxAcquireTime} is how long a request may wait for a pooled connection before it answers 503.
+ * {@code maxAcquireTime} is how long a request may wait for a pooled connection before it answers 503;
+ * {@code statementTimeout} how long any one round trip on a connection may wait for the server to answer (a hung
+ * server: see {@link TimeLimitedConnectionFactory}) before the request answers 503.
  */
 @Validated
 @ConfigurationProperties("crm.db")
@@ -28,7 +30,8 @@ public record DatabaseProperties(
         @NotBlank String dataDir,
         @Min(0) @Max(65535) int embeddedPort,
         @NotEmpty List<String> schemas,
-        @DefaultValue("5s") Duration maxAcquireTime) {
+        @DefaultValue("5s") Duration maxAcquireTime,
+        @DefaultValue("5s") Duration statementTimeout) {
 
     public boolean embedded() {
         return host == null || host.isBlank();

@@ -13,7 +13,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * A TCP forwarder between an application instance and its PostgreSQL that a test can cut, the way a stopped or
  * unreachable server looks to a client: every open connection is closed and new ones are refused, until it is
- * restored on the same port. Plain threads: it stands for the network, not for code under test.
+ * restored on the same port. Or pause, the way a hung server looks (a frozen process or host, a network that drops
+ * packets): connections stay open and new ones are accepted, but nothing is forwarded either way until it resumes,
+ * then everything held is delivered in order. Plain threads: it stands for the network, not for code under test.
  */
 public final class TcpProxy implements AutoCloseable {
 
@@ -22,6 +24,8 @@ public final class TcpProxy implements AutoCloseable {
     private final int port;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private volatile ServerSocket server;
+    private final Object gate = new Object();
+    private boolean paused;
 
     public TcpProxy(String targetHost, int targetPort) {
         this.targetHost = targetHost;
@@ -42,6 +46,21 @@ public final class TcpProxy implements AutoCloseable {
         open.clear();
     }
 
+    /** Stops forwarding without closing anything: bytes either way are held, as a frozen server holds them. */
+    public void pause() {
+        synchronized (gate) {
+            paused = true;
+        }
+    }
+
+    /** Forwards again, first what was held. */
+    public void resume() {
+        synchronized (gate) {
+            paused = false;
+            gate.notifyAll();
+        }
+    }
+
     /** Accepts connections again, on the same port. */
     public void restore() {
         server = listen(port);
@@ -51,6 +70,7 @@ public final class TcpProxy implements AutoCloseable {
     @Override
     public void close() {
         cut();
+        resume();
     }
 
     private static ServerSocket listen(int port) {
@@ -83,14 +103,31 @@ public final class TcpProxy implements AutoCloseable {
 
     private void pipe(Socket from, Socket to) {
         try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-            in.transferTo(out);
+            byte[] buffer = new byte[8192];
+            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                awaitForwarding();
+                out.write(buffer, 0, n);
+                out.flush();
+            }
+            // A side that closed while paused is seen closed by the other only once forwarding resumes.
+            awaitForwarding();
         } catch (IOException closed) {
             // One side went away: the other follows.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
             closeQuietly(from);
             closeQuietly(to);
             open.remove(from);
             open.remove(to);
+        }
+    }
+
+    private void awaitForwarding() throws InterruptedException {
+        synchronized (gate) {
+            while (paused) {
+                gate.wait();
+            }
         }
     }
 

@@ -1,6 +1,9 @@
 package com.patientcrm.notifications;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.r2dbc.spi.R2dbcNonTransientResourceException;
+import io.r2dbc.spi.R2dbcTransientException;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -9,10 +12,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.TransientDataAccessException;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
 
 /**
  * The record of every attempt on a channel (sent, logged, failed or skipped, with why), and the check that keeps a
@@ -36,11 +42,29 @@ class Deliveries implements DisposableBean {
 
     private record Row(UUID outboxId, String channel, String target, String status, String detail, String providerId) {}
 
-    /** Records an attempt; completes once the row is stored (written together with others recorded meanwhile). */
+    /**
+     * Records an attempt; completes once the row is stored (written together with others recorded meanwhile). The
+     * record of a success is written again while the database cannot be reached (a restart, a hang: seconds, usually):
+     * the message has reached the patient, and if the record were lost, the retry after the claim's lease would find
+     * no success and send it a second time. The dispatcher's handler timeout bounds how long it keeps trying.
+     */
     Mono<Void> record(UUID outboxId, Channel channel, String target, String status, String detail, String providerId) {
         meters.counter("notifications.deliveries", "channel", channel.code(), "status", status).increment();
-        return writes.get(new Row(outboxId, channel.code(), target, status,
-                detail == null || detail.length() <= 500 ? detail : detail.substring(0, 500), providerId)).then();
+        Row row = new Row(outboxId, channel.code(), target, status,
+                detail == null || detail.length() <= 500 ? detail : detail.substring(0, 500), providerId);
+        Mono<Void> write = Mono.defer(() -> writes.get(row)).then();
+        return "sent".equals(status) || "logged".equals(status)
+                ? write.retryWhen(Retry.backoff(SUCCESS_RETRIES, Duration.ofMillis(200)).maxBackoff(Duration.ofSeconds(2))
+                        .filter(Deliveries::databaseUnavailable))
+                : write;
+    }
+
+    /** Enough tries to outlast the dispatcher's handler timeout (each try waits up to the database's own timeouts). */
+    private static final int SUCCESS_RETRIES = 30;
+
+    private static boolean databaseUnavailable(Throwable e) {
+        return e instanceof TransientDataAccessException || e instanceof DataAccessResourceFailureException
+                || e instanceof R2dbcTransientException || e instanceof R2dbcNonTransientResourceException;
     }
 
     /** The targets this message already reached on the channel. */
