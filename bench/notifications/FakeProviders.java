@@ -54,6 +54,10 @@ public class FakeProviders {
     public static void main(String[] args) throws IOException {
         int port = Integer.parseInt(args[0]);
         long delay = Long.parseLong(args[1]);
+        // One process stands in for two providers, each of which keeps its clients' connections alive: the JDK
+        // server's default of 200 idle connections in all would close the surplus at once under a few hundred sends
+        // in flight, and every client would keep meeting connections that had just been closed.
+        System.setProperty("sun.net.httpserver.maxIdleConnections", "4096");
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 1024);
         server.setExecutor(Executors.newFixedThreadPool(256));
         server.createContext("/", exchange -> {

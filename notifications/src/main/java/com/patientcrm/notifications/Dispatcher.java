@@ -84,12 +84,13 @@ class Dispatcher implements SmartLifecycle, org.springframework.beans.factory.Di
         loop = Mono.defer(this::cycle)
                 .onErrorResume(e -> {
                     log.warn("Outbox dispatch cycle failed, retrying after the poll interval: {}", e.toString());
+                    lanes.forEach(Lane::rest);
                     return Mono.just(0);
                 })
-                // Found work: claim again at once if there is room, or as soon as some should have freed up; found none:
-                // wait for the next poll.
-                .flatMap(n -> n == 0 ? Mono.delay(properties.pollInterval()).thenReturn(n)
-                        : lanes.stream().anyMatch(Lane::roomToClaim) ? Mono.just(n) : Mono.delay(FULL_PAUSE).thenReturn(n))
+                .flatMap(n -> {
+                    Duration pause = pause();
+                    return pause.isZero() ? Mono.just(n) : Mono.delay(pause).thenReturn(n);
+                })
                 .repeat(() -> running)
                 .subscribe();
     }
@@ -101,16 +102,37 @@ class Dispatcher implements SmartLifecycle, org.springframework.beans.factory.Di
      * unfinished on this instance at any time.
      */
     Mono<Integer> cycle() {
-        List<Lane> ready = lanes.stream().filter(Lane::roomToClaim).toList();
+        List<Lane> ready = lanes.stream().filter(lane -> lane.roomToClaim() && lane.awake()).toList();
         if (ready.isEmpty()) {
             return Mono.just(-1);
         }
         return releaseExpiredNow().thenMany(Flux.fromIterable(ready))
-                .concatMap(lane -> claim(Math.min(lane.free(), properties.batchSize()), lane).map(batch -> {
-                    Flux.fromIterable(batch).flatMap(claimed -> process(claimed, lane), lane.concurrency).subscribe();
-                    return batch.size();
-                }))
+                .concatMap(lane -> {
+                    int limit = Math.min(lane.free(), properties.batchSize());
+                    return claim(limit, lane).map(batch -> {
+                        if (batch.size() < limit) {
+                            // Nothing more is due in this lane now: look again after the poll interval.
+                            lane.rest();
+                        }
+                        Flux.fromIterable(batch).flatMap(claimed -> process(claimed, lane), lane.concurrency).subscribe();
+                        return batch.size();
+                    });
+                })
                 .reduce(0, Integer::sum);
+    }
+
+    /**
+     * How long the loop waits before the next round: not at all while a lane has room and may have more due; a
+     * moment when a lane with work is full (places free up as its messages finish); else until the first lane that
+     * found nothing due looks again (the poll interval).
+     */
+    private Duration pause() {
+        long now = System.nanoTime();
+        long wait = properties.pollInterval().toNanos();
+        for (Lane lane : lanes) {
+            wait = Math.min(wait, lane.roomToClaim() ? Math.max(0, lane.restingUntil - now) : FULL_PAUSE.toNanos());
+        }
+        return Duration.ofNanos(wait);
     }
 
     /** A lane's messages in flight on this instance, and whether it is worth a claim statement. */
@@ -119,15 +141,36 @@ class Dispatcher implements SmartLifecycle, org.springframework.beans.factory.Di
         final String[] topics;
         final int concurrency;
         final AtomicInteger running = new AtomicInteger();
+        /** {@link System#nanoTime()} until which the lane is not claimed for: it found nothing more due. */
+        volatile long restingUntil = System.nanoTime();
+
+        /** From claim to outcome written, per message. */
+        final Timer handling;
+        /** The claim statements. */
+        final Timer claims;
 
         Lane(String name, String[] topics, int concurrency) {
             this.name = name;
             this.topics = topics;
             this.concurrency = concurrency;
+            this.claims = Timer.builder("crm.outbox.claim").tag("lane", name)
+                    .description("Claim statements of this instance, each up to a batch of due messages").register(meters);
+            this.handling = Timer.builder("crm.outbox.handling").tag("lane", name)
+                    .description("From a message's claim to its outcome written, on this instance").register(meters);
+            io.micrometer.core.instrument.Gauge.builder("crm.outbox.in.flight", running, AtomicInteger::get).tag("lane", name)
+                    .description("Messages claimed and unfinished on this instance").register(meters);
         }
 
         int free() {
             return concurrency - running.get();
+        }
+
+        void rest() {
+            restingUntil = System.nanoTime() + properties.pollInterval().toNanos();
+        }
+
+        boolean awake() {
+            return System.nanoTime() - restingUntil >= 0;
         }
 
         /**
@@ -184,11 +227,17 @@ class Dispatcher implements SmartLifecycle, org.springframework.beans.factory.Di
                     lane.running.incrementAndGet();
                     return new Claimed(entry, token);
                 })
-                .collectList();
+                .collectList()
+                .elapsed()
+                .map(timed -> {
+                    lane.claims.record(timed.getT1(), java.util.concurrent.TimeUnit.MILLISECONDS);
+                    return timed.getT2();
+                });
     }
 
     private Mono<Void> process(Claimed claimed, Lane lane) {
         OutboxEntry entry = claimed.entry();
+        long started = System.nanoTime();
         return Mono.defer(() -> handlers.get(entry.topic()).handle(entry))
                 .timeout(properties.handlerTimeout())
                 .onErrorResume(e -> Mono.just(Outcome.retry(describe(e))))
@@ -202,6 +251,7 @@ class Dispatcher implements SmartLifecycle, org.springframework.beans.factory.Di
                 .doFinally(signal -> {
                     inFlight.remove(entry.id());
                     lane.running.decrementAndGet();
+                    lane.handling.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
                 });
     }
 
