@@ -104,6 +104,14 @@ SAMPLER=$!
 gatling measured "$DURATION" "$WORK/summary.txt" -Dgatling.runDescription="$RATE requests/s for $DURATION s"
 kill "$SAMPLER"; SAMPLER=""
 REPORT=$(ls -d bench/load/target/gatling/*/ 2>/dev/null | tail -1)
+gatling_figures() { # Gatling's end-of-run console block, shortened
+  awk '/^---- Global Information/ { printf "  %-36s total | OK | KO\n", ""; next }
+    /^---- Response Time Distribution/ { print "  response times:"; next }
+    /^---- Errors/ { print "  KO by message:"; next }
+    /^> / && /\|/ { if ($0 ~ /std deviation|min response/) next; split(substr($0, 3), f, "|"); sub(/ +$/, "", f[1])
+      for (i = 2; i <= 4; i++) gsub(/ /, "", f[i]); printf "  %-36s %s | %s | %s\n", f[1], f[2], f[3], f[4]; next }
+    /^> / { line = substr($0, 3); gsub(/  +/, " ", line); print "    " line }'
+}
 
 {
   grep -v '^window-epoch-ms' "$WORK/summary.txt" || echo "no summary: see $WORK/gatling-measured.log"
@@ -126,10 +134,7 @@ REPORT=$(ls -d bench/load/target/gatling/*/ 2>/dev/null | tail -1)
   $PSQL -c "select '  survey invitations submitted: ' || count(*) filter (where submitted_at is not null) || ' of ' || count(*) from app.survey_invitations"
   $PSQL -c "select '  audit rows written during the run: ' || count(*) from app.audit_events where occurred_at >= to_timestamp($FROM / 1000.0) and occurred_at <= to_timestamp($TO / 1000.0)"
   $PSQL -c "select '  outbox: ' || string_agg(status || ' ' || n, ', ' order by status) from (select status, count(*) n from notifications.outbox group by 1) x"
-  echo "Gatling's own figures, total | OK | KO (every request of the measured run; a KO's time is until it failed; report: ${REPORT:-none}):"
-  sed -n '/---- Global Information/,/^=====/p' "$WORK/gatling-measured.log" | grep -E '^>' | grep -vE 'std deviation|min response' | sed 's/^> /  /; s/ *|/ |/g'
-  # The last of Gatling's periodic error tables: the KOs of the whole run, by message.
-  awk '/---- Errors ----/ { buf = ""; on = 1; next } on && /^>/ { buf = buf $0 "\n"; next } on { on = 0; last = buf }
-    END { printf "%s", last }' "$WORK/gatling-measured.log" | head -8 | sed 's/^> /  KO: /'
+  echo "Gatling's own figures (every request of the measured run; a KO's time is until it failed; report: ${REPORT:-none}):"
+  sed -n '/---- Global Information/,/^=====/p' "$WORK/gatling-measured.log" | gatling_figures
 } | tee -a "$OUT"
 echo "recorded in $OUT"

@@ -126,7 +126,7 @@ public class MixSimulation extends Simulation {
 
     @Override
     public void after() {
-        String summary = Tally.summary(LABEL, RATE);
+        String summary = Tally.summary(LABEL, RATE, RATE / requestsPerVisit());
         System.out.print(summary);
         String file = System.getProperty("load.summary");
         if (file != null) {

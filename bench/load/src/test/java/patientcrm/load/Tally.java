@@ -93,15 +93,16 @@ final class Tally {
         return session.removeAll("st", "rt", "ptype");
     }
 
-    static String summary(String label, double rate) {
+    static String summary(String label, double rate, double visits) {
         long cpu = cpu() - cpuAtStart;
         long wall = System.currentTimeMillis() - wallAtStart;
         double window = (LAST_END.get() - FIRST_START.get()) / 1000.0;
         StringBuilder out = new StringBuilder();
         long sent = SERIES.values().stream().mapToLong(s -> s.count(null)).sum();
         long answered = SERIES.values().stream().mapToLong(s -> s.sorted().length).sum();
-        out.append(String.format("%s: offered %.0f requests/s; %,d requests sent in %.1f s = %.1f/s, %,d answered = %.1f/s%n",
-                label, rate, sent, window, sent / window, answered, answered / window));
+        // A visit whose request gets no usable answer goes no further: under overload fewer requests are sent.
+        out.append(String.format("%s: offered %.0f requests/s (%.1f patient visits/s); %,d requests sent in %.1f s = %.1f/s, "
+                + "%,d answered = %.1f/s%n", label, rate, visits, sent, window, sent / window, answered, answered / window));
         out.append(String.format("%-18s %9s %7s %6s %7s %7s %7s %8s %9s %7s%n", "group / request", "requests", "req/s",
                 "share", "p50 ms", "p95 ms", "p99 ms", "max ms", "expected", "errors"));
         Map<String, int[]> groups = new LinkedHashMap<>();
