@@ -29,6 +29,7 @@ import org.springframework.web.reactive.result.method.annotation.ResponseEntityE
 import org.springframework.web.server.MissingRequestValueException;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.ServerWebInputException;
+import org.springframework.web.util.DisconnectedClientHelper;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
@@ -126,6 +127,12 @@ class ProblemHandling extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(Exception.class)
     Mono<ResponseEntity<Object>> unexpected(Exception ex, ServerWebExchange exchange) {
+        if (DisconnectedClientHelper.isClientDisconnectedException(ex)) {
+            // The client went away (it gave up waiting, or lost its network) before the answer was written: there is
+            // nobody to answer and nothing went wrong here. Passed on, Spring's web handler logs it at DEBUG; an ERROR
+            // with a stack trace per lost client buried real errors and cost CPU just when the service was busiest.
+            return Mono.error(ex);
+        }
         if (DatabaseUnavailable.isCause(ex)) {
             log.warn("Database unavailable on {} {}: {}", exchange.getRequest().getMethod(),
                     exchange.getRequest().getPath(), DatabaseUnavailable.describe(ex));
