@@ -93,6 +93,6 @@ STATS=$(curl -s "http://127.0.0.1:$FAKE/stats")
   echo "dispatcher, notifications lane: $(awk '{ s += $1; n++ } END { if (n) printf "%.0f", s / n }' "$DATA/inflight-m") in flight on average while draining; claim to outcome $(curl -s "http://127.0.0.1:$PORT/actuator/prometheus" | awk '/^crm_outbox_handling_seconds_(sum|count)\{.*lane="notifications"/ { v[$1 ~ /sum/] = $2 } END { if (v[0]) printf "%.0f", 1000 * v[1] / v[0] }') ms on average; claim statements $(curl -s "http://127.0.0.1:$PORT/actuator/prometheus" | awk '/^crm_outbox_claim_seconds_(sum|count)\{.*lane="notifications"/ { v[$1 ~ /sum/] = $2 } END { if (v[0]) printf "%d of %.1f ms on average", v[0], 1000 * v[1] / v[0] }') (warm-up included)"
   echo "batched statements (per batcher):"
   echo "$BATCHES"
-  echo "settings: ${APP_JAVA_OPTS:-defaults} DB_POOL_SIZE=${DB_POOL_SIZE:-20}; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "settings: ${APP_JAVA_OPTS:-defaults} DB_POOL_SIZE=${DB_POOL_SIZE:-20} DISPATCHER_NOTIFICATIONS_CONCURRENCY=${DISPATCHER_NOTIFICATIONS_CONCURRENCY:-default}; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee "$OUT"
 echo "recorded in $OUT"

@@ -31,7 +31,7 @@ public record NotificationProperties(@DefaultValue WeChat wechat, @DefaultValue 
                          @DefaultValue("formal") String miniprogramState, @DefaultValue("5s") Duration timeout,
                          @DefaultValue("100") int ratePerSecond, Map<String, Template> templates, String token,
                          String aesKey, @DefaultValue("JSON") DataFormat msgDataFormat,
-                         @DefaultValue("128") int maxConnections) {
+                         @DefaultValue("192") int maxConnections) {
 
         public WeChat {
             templates = templates == null ? Map.of() : Map.copyOf(templates);
