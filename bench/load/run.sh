@@ -124,7 +124,7 @@ gatling_figures() { # Gatling's end-of-run console block, shortened
       printf "CPU during the measured run (%.0f s): service %.2f cores, PostgreSQL %.2f cores, whole machine %.2f of %d cores busy (Gatling: see above; the rest is other work); load average %.1f-%.1f\n", s, (a1 - a0) / hz / s, (p1 - p0) / hz / s, cores * (b1 - b0) / (c1 - c0), cores, lmin, lmax
       printf "service memory: peak resident set (VmHWM, since start) %d MB, highest sampled during the run %d MB (target <= 512 MB)\n", hwm / 1024, rss / 1024 }' "$WORK/samples.txt"
   echo "service log: $(grep -c ' ERROR ' "$WORK/app.log") ERROR lines ($(grep -c 'Unhandled error' "$WORK/app.log") unhandled errors), $(grep -c ' WARN ' "$WORK/app.log") WARN lines ($(grep -c 'Database unavailable on' "$WORK/app.log") database unavailable)"
-  grep -E ' (ERROR|WARN) ' "$WORK/app.log" | sed -E 's/^[^ ]+ +//; s/ [0-9]+ --- / --- /' | cut -c1-160 | sort | uniq -c | sort -rn | head -8 | sed 's/^/  /'
+  grep -E ' (ERROR|WARN) ' "$WORK/app.log" | sed -E 's/^[^ ]+ +//; s/ [0-9]+ --- / --- /' | cut -c1-160 | sort | uniq -c | sort -rn | awk 'NR <= 8 { print "  " $0 }'
   echo "the database after the run:"
   echo "  slots booked beyond capacity: $($PSQL -c "select count(*) from app.slots where booked > capacity")"
   # A completed or missed visit keeps its place; a cancelled one gave it back.
