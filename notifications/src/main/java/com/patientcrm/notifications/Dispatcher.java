@@ -1,6 +1,7 @@
 package com.patientcrm.notifications;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
@@ -14,6 +15,7 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -157,7 +159,7 @@ class Dispatcher implements SmartLifecycle, org.springframework.beans.factory.Di
                     .description("Claim statements of this instance, each up to a batch of due messages").register(meters);
             this.handling = Timer.builder("crm.outbox.handling").tag("lane", name)
                     .description("From a message's claim to its outcome written, on this instance").register(meters);
-            io.micrometer.core.instrument.Gauge.builder("crm.outbox.in.flight", running, AtomicInteger::get).tag("lane", name)
+            Gauge.builder("crm.outbox.in.flight", running, AtomicInteger::get).tag("lane", name)
                     .description("Messages claimed and unfinished on this instance").register(meters);
         }
 
@@ -230,7 +232,7 @@ class Dispatcher implements SmartLifecycle, org.springframework.beans.factory.Di
                 .collectList()
                 .elapsed()
                 .map(timed -> {
-                    lane.claims.record(timed.getT1(), java.util.concurrent.TimeUnit.MILLISECONDS);
+                    lane.claims.record(timed.getT1(), TimeUnit.MILLISECONDS);
                     return timed.getT2();
                 });
     }
@@ -251,7 +253,7 @@ class Dispatcher implements SmartLifecycle, org.springframework.beans.factory.Di
                 .doFinally(signal -> {
                     inFlight.remove(entry.id());
                     lane.running.decrementAndGet();
-                    lane.handling.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+                    lane.handling.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
                 });
     }
 
