@@ -16,6 +16,8 @@ public record AuthProperties(
         @NotBlank String audience,
         @NotNull Duration accessTokenTtl,
         @NotNull Duration refreshTokenTtl,
+        /** Verified access tokens kept in memory, so that a token's signature is checked once; 0: none kept. */
+        @Min(0) int tokenCacheSize,
         /** A private RSA JWK (JSON, 2048 bits or more); blank: one is generated once and kept under {@code dataDir}. */
         String signingKey,
         /** 32 random bytes, base64; blank: generated once and kept under {@code dataDir}. */

@@ -44,7 +44,8 @@ class SecurityConfiguration {
     };
 
     @Bean
-    SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, AuthProperties properties, SigningKeys keys) {
+    SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, AuthProperties properties, SigningKeys keys,
+                                                  VerifiedTokens verified) {
         return http
                 .csrf(ServerHttpSecurity.CsrfSpec::disable)
                 .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
@@ -94,7 +95,7 @@ class SecurityConfiguration {
                         .anyExchange().denyAll())
                 .oauth2ResourceServer(server -> server
                         .bearerTokenConverter(ignoringSignInEndpoints())
-                        .authenticationManagerResolver(TokenValidation.resolver(properties, keys))
+                        .authenticationManagerResolver(TokenValidation.resolver(properties, keys, verified))
                         .authenticationEntryPoint(ProblemResponses.entryPoint())
                         .accessDeniedHandler(ProblemResponses.accessDenied()))
                 .addFilterAfter(rememberActor(), SecurityWebFiltersOrder.AUTHENTICATION)

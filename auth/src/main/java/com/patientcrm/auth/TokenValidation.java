@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.springframework.security.authentication.AbstractAuthenticationToken;
 import org.springframework.security.authentication.ReactiveAuthenticationManager;
 import org.springframework.security.authentication.ReactiveAuthenticationManagerResolver;
@@ -38,13 +39,22 @@ final class TokenValidation {
     private TokenValidation() {
     }
 
-    static ReactiveAuthenticationManagerResolver<ServerWebExchange> resolver(AuthProperties properties, SigningKeys keys) {
+    /**
+     * A token already verified is answered from {@code verified} without being parsed; any other is parsed once for
+     * its issuer and again by that issuer's decoder (once in the token's life, so not worth a decoder of our own).
+     */
+    static ReactiveAuthenticationManagerResolver<ServerWebExchange> resolver(AuthProperties properties, SigningKeys keys,
+                                                                            VerifiedTokens verified) {
         Map<String, ReactiveAuthenticationManager> managers = new HashMap<>();
         managers.put(properties.issuer(), ours(properties, keys));
         if (properties.staffOidc().configured()) {
             managers.put(properties.staffOidc().issuerUri(), hospital(properties.staffOidc()));
         }
-        return new JwtIssuerReactiveAuthenticationManagerResolver(issuer -> Mono.justOrEmpty(managers.get(issuer)));
+        JwtIssuerReactiveAuthenticationManagerResolver byIssuer =
+                new JwtIssuerReactiveAuthenticationManagerResolver(issuer -> Mono.justOrEmpty(managers.get(issuer)));
+        Predicate<Jwt> keyStillTrusted = jwt -> !properties.issuer().equals(jwt.getClaimAsString(JwtClaimNames.ISS))
+                || keys.publicKeys().getKeyByKeyId(String.valueOf(jwt.getHeaders().get("kid"))) != null;
+        return exchange -> byIssuer.resolve(exchange).map(manager -> verified.inFrontOf(manager, keyStillTrusted));
     }
 
     private static ReactiveAuthenticationManager ours(AuthProperties properties, SigningKeys keys) {
