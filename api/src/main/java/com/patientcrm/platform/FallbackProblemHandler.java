@@ -15,6 +15,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.ErrorResponse;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebExceptionHandler;
+import org.springframework.web.util.DisconnectedClientHelper;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -37,7 +38,9 @@ class FallbackProblemHandler implements WebExceptionHandler {
     @Override
     public Mono<Void> handle(ServerWebExchange exchange, Throwable ex) {
         ServerHttpResponse response = exchange.getResponse();
-        if (response.isCommitted()) {
+        if (response.isCommitted() || DisconnectedClientHelper.isClientDisconnectedException(ex)) {
+            // A client that hung up mid-request (while its body was being read, say) is nobody's error: Spring's web
+            // handler logs it at DEBUG, where an ERROR with a stack trace per lost client would flood an overloaded log.
             return Mono.error(ex);
         }
         ProblemDetail problem;

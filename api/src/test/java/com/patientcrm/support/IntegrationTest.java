@@ -100,6 +100,8 @@ public abstract class IntegrationTest {
         registry.add("crm.feedback.sla-check-every", () -> "300ms");
         registry.add("crm.feedback.webhook.url", () -> EXTERNAL_CRM.url("/crm/tickets"));
         registry.add("crm.feedback.webhook.secret", () -> EXTERNAL_CRM_SECRET);
+        // The races (200 bookings at once) need every request let in; InFlightLimitIntegrationTests tests the limit.
+        registry.add("crm.http.max-in-flight", () -> "1000");
         // Small enough for a test to send a PDF over the limit cheaply.
         registry.add("crm.reports.max-pdf-bytes", () -> "64KB");
     }
