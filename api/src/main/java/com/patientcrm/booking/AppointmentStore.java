@@ -1,5 +1,6 @@
 package com.patientcrm.booking;
 
+import io.r2dbc.spi.R2dbcException;
 import io.r2dbc.spi.Readable;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -7,6 +8,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
@@ -57,14 +59,6 @@ class AppointmentStore {
 
     record KeyRecord(byte[] requestHash, UUID appointmentId) {}
 
-    /** True when this request owns the key; a concurrent holder of the same key is waited for by PostgreSQL. */
-    Mono<Boolean> claimKey(UUID accountId, String key, byte[] requestHash) {
-        return db.sql("insert into app.idempotency_keys (account_id, key, request_hash) values (:account, :key, :hash) "
-                        + "on conflict do nothing")
-                .bind("account", accountId).bind("key", key).bind("hash", requestHash)
-                .fetch().rowsUpdated().map(n -> n == 1);
-    }
-
     Mono<KeyRecord> keyRecord(UUID accountId, String key) {
         return db.sql("select request_hash, appointment_id from app.idempotency_keys where account_id = :account and key = :key")
                 .bind("account", accountId).bind("key", key)
@@ -72,26 +66,87 @@ class AppointmentStore {
                 .one();
     }
 
-    Mono<Void> completeKey(UUID accountId, String key, UUID appointmentId) {
-        return db.sql("update app.idempotency_keys set appointment_id = :appointment where account_id = :account and key = :key")
-                .bind("appointment", appointmentId).bind("account", accountId).bind("key", key).then();
-    }
+    private static final String BOOKABLE_COLUMNS = "s.id, s.doctor_id, d.department_id, s.local_date, s.starts_at, "
+            + "s.ends_at, s.time_zone, s.external_id as slot_ext, d.external_id as doctor_ext, dep.external_id as dep_ext, "
+            + "(s.status = 'open' and d.active and dep.active) as open, "
+            + "s.starts_at < now() + make_interval(mins => dep.min_notice_minutes) as too_soon, "
+            + "s.starts_at >= now() + make_interval(days => dep.booking_horizon_days) as beyond ";
+    private static final String BOOKABLE_JOIN = "app.slots s join app.doctors d on d.id = s.doctor_id "
+            + "join app.departments dep on dep.id = d.department_id";
 
     Mono<BookableSlot> bookableSlot(UUID slotId) {
-        return db.sql("select s.id, s.doctor_id, d.department_id, s.local_date, s.starts_at, s.ends_at, s.time_zone, "
-                        + "s.external_id as slot_ext, d.external_id as doctor_ext, dep.external_id as dep_ext, "
-                        + "(s.status = 'open' and d.active and dep.active) as open, "
-                        + "s.starts_at < now() + make_interval(mins => dep.min_notice_minutes) as too_soon, "
-                        + "s.starts_at >= now() + make_interval(days => dep.booking_horizon_days) as beyond "
-                        + "from app.slots s join app.doctors d on d.id = s.doctor_id "
-                        + "join app.departments dep on dep.id = d.department_id where s.id = :id")
+        return db.sql("select " + BOOKABLE_COLUMNS + "from " + BOOKABLE_JOIN + " where s.id = :id")
                 .bind("id", slotId)
-                .map(row -> new BookableSlot(row.get("id", UUID.class), row.get("doctor_id", UUID.class),
-                        row.get("department_id", UUID.class), row.get("local_date", LocalDate.class),
-                        row.get("starts_at", OffsetDateTime.class), row.get("ends_at", OffsetDateTime.class),
-                        row.get("time_zone", String.class), row.get("open", Boolean.class), row.get("too_soon", Boolean.class), row.get("beyond", Boolean.class),
-                        SlotFacts.of(row)))
+                .map(AppointmentStore::bookable)
                 .one();
+    }
+
+    private static BookableSlot bookable(Readable row) {
+        return new BookableSlot(row.get("id", UUID.class), row.get("doctor_id", UUID.class),
+                row.get("department_id", UUID.class), row.get("local_date", LocalDate.class),
+                row.get("starts_at", OffsetDateTime.class), row.get("ends_at", OffsetDateTime.class),
+                row.get("time_zone", String.class), row.get("open", Boolean.class), row.get("too_soon", Boolean.class),
+                row.get("beyond", Boolean.class), SlotFacts.of(row));
+    }
+
+    /** What a new booking needs to know first: the slot (null when none) and the key's record (null when unused). */
+    record BookingView(BookableSlot slot, KeyRecord key) {}
+
+    /** The slot and this account's record of the key, in one query. */
+    Mono<BookingView> bookingView(UUID slotId, UUID accountId, String key) {
+        return db.sql("select " + BOOKABLE_COLUMNS + ", k.request_hash, k.appointment_id as key_appointment, "
+                        + "k.account_id is not null as key_used from (select 1) as one "
+                        + "left join (" + BOOKABLE_JOIN + ") on s.id = :id "
+                        + "left join app.idempotency_keys k on k.account_id = :account and k.key = :key")
+                .bind("id", slotId).bind("account", accountId).bind("key", key)
+                .map(row -> new BookingView(row.get("id", UUID.class) == null ? null : bookable(row),
+                        Boolean.TRUE.equals(row.get("key_used", Boolean.class))
+                                ? new KeyRecord(row.get("request_hash", byte[].class), row.get("key_appointment", UUID.class))
+                                : null))
+                .one();
+    }
+
+    /**
+     * The booking itself, one statement ({@code app.book_appointment}, see its migration): key claim, person lock and
+     * rules, the place, the appointment with its history row, its outbox messages and the completed key. Answers when
+     * the appointment was created; empty when the key was held already (the caller answers as a repeat). A broken
+     * rule errors with its problem, and nothing of the booking is stored.
+     */
+    Mono<OffsetDateTime> book(UUID accountId, String key, byte[] requestHash, UUID appointmentId, BookableSlot slot,
+                              UUID patientId, byte[] personKey, int maxUpcoming, String messagesJson) {
+        return db.sql("select app.book_appointment(:account, :key, :hash, :appointment, :slot, :starts, :doctor, :day, "
+                        + ":patient, :person, :max, cast(:messages as jsonb)) as created")
+                .bind("account", accountId).bind("key", key).bind("hash", requestHash).bind("appointment", appointmentId)
+                .bind("slot", slot.id()).bind("starts", slot.startsAt()).bind("doctor", slot.doctorId())
+                .bind("day", slot.localDate()).bind("patient", patientId).bind("person", personKey)
+                .bind("max", (long) maxUpcoming).bind("messages", messagesJson)
+                .map(row -> Optional.ofNullable(row.get("created", OffsetDateTime.class))).one()
+                .flatMap(Mono::justOrEmpty)
+                .onErrorMap(error -> bookingRule(error, maxUpcoming) != null, error -> bookingRule(error, maxUpcoming));
+    }
+
+    /** The problem for a rule {@code app.book_appointment} found broken (its SQLSTATEs), else null. */
+    private static RuntimeException bookingRule(Throwable error, int maxUpcoming) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof R2dbcException r2dbc && r2dbc.getSqlState() != null) {
+                return switch (r2dbc.getSqlState()) {
+                    case "PB001" -> BookingProblems.sameDoctorSameDay();
+                    case "PB002" -> BookingProblems.tooManyUpcoming(maxUpcoming);
+                    case "PB003" -> BookingProblems.slotFull();
+                    case "PB004" -> BookingProblems.notBookable("This slot was closed or moved while it was being booked.");
+                    default -> null;
+                };
+            }
+        }
+        return null;
+    }
+
+    /** A new appointment as the patient sees it, in the slot's zone. */
+    static BookingDtos.Appointment booked(UUID id, BookableSlot slot, UUID patientId, OffsetDateTime createdAt) {
+        ZoneId zone = ZoneId.of(slot.timeZone());
+        return new BookingDtos.Appointment(id, slot.id(), patientId, slot.doctorId(), slot.departmentId(),
+                SlotStore.local(slot.startsAt(), zone), SlotStore.local(slot.endsAt(), zone), zone.getId(), "BOOKED",
+                createdAt);
     }
 
     /** Serialises bookings of one real person (whatever account books), so the rule checks below cannot race. */
@@ -129,12 +184,7 @@ class AppointmentStore {
                 .bind("by", accountId).bind("key", personKey).bind("day", slot.localDate()).bind("start", slot.startsAt())
                 .bind("actor", accountId.toString())
                 .map(row -> row.get("created_at", OffsetDateTime.class)).one()
-                .map(createdAt -> {
-                    ZoneId zone = ZoneId.of(slot.timeZone());
-                    return new BookingDtos.Appointment(id, slot.id(), patientId, slot.doctorId(), slot.departmentId(),
-                            SlotStore.local(slot.startsAt(), zone), SlotStore.local(slot.endsAt(), zone), zone.getId(),
-                            "BOOKED", createdAt);
-                });
+                .map(createdAt -> booked(id, slot, patientId, createdAt));
     }
 
     /** Cancels a booked appointment before the cut-off and gives its place back; empty when the cut-off has passed. */

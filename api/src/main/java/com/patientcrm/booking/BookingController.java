@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.UUID;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.security.oauth2.jwt.Jwt;
@@ -47,12 +48,13 @@ class BookingController {
         return catalog.doctors(departmentId).collectList();
     }
 
-    @GetMapping("/api/v1/slots")
-    Mono<List<BookingDtos.Slot>> slots(@RequestParam(required = false) UUID doctorId,
-                                       @RequestParam(required = false) UUID departmentId,
-                                       @RequestParam(required = false) LocalDate from,
-                                       @RequestParam(required = false) LocalDate to) {
-        return slots.search(doctorId, departmentId, from, to).collectList();
+    /** A JSON array of {@link BookingDtos.Slot}, rendered by the database (see {@link SlotStore#search}). */
+    @GetMapping(path = "/api/v1/slots", produces = MediaType.APPLICATION_JSON_VALUE)
+    Mono<String> slots(@RequestParam(required = false) UUID doctorId,
+                       @RequestParam(required = false) UUID departmentId,
+                       @RequestParam(required = false) LocalDate from,
+                       @RequestParam(required = false) LocalDate to) {
+        return slots.search(doctorId, departmentId, from, to);
     }
 
     @PostMapping("/api/v1/appointments")

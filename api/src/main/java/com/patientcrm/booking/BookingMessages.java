@@ -45,11 +45,20 @@ class BookingMessages {
 
     /** The confirmation, a reminder per configured offset still ahead, and the hospital's event. */
     Mono<Void> booked(UUID appointmentId, UUID patientId, AppointmentStore.BookableSlot slot) {
+        return outbox.enqueueAll(bookedMessages(appointmentId, patientId, slot));
+    }
+
+    /** The same messages as {@link #booked}, as the JSON that {@code app.book_appointment} stores with the booking. */
+    String bookedJson(UUID appointmentId, UUID patientId, AppointmentStore.BookableSlot slot) {
+        return outbox.json(bookedMessages(appointmentId, patientId, slot));
+    }
+
+    private List<OutboxMessage> bookedMessages(UUID appointmentId, UUID patientId, AppointmentStore.BookableSlot slot) {
         List<OutboxMessage> messages = new ArrayList<>(reminders(appointmentId, patientId, slot, slot.id().toString()));
         messages.add(change(appointmentId, patientId, "booked", CHANGE + ":booked:" + appointmentId));
         messages.add(webhooks.event(Webhooks.APPOINTMENT_BOOKED, "appointment.booked:" + appointmentId, appointmentId,
                 event(appointmentId, patientId, "BOOKED", slot.facts())));
-        return outbox.enqueueAll(messages);
+        return messages;
     }
 
     /**

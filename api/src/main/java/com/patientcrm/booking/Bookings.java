@@ -13,9 +13,10 @@ import reactor.core.publisher.Mono;
 
 /**
  * The booking facade: book (idempotent per account and Idempotency-Key), cancel, and read one's appointments.
- * Each booking is one transaction: the key record, the rule checks under a per-person advisory lock, the
- * conditional slot update, the appointment row and its outbox messages (reminder, hospital webhook) commit together
- * or not at all.
+ * Each booking is one statement, so one transaction: the key record, the rule checks under a per-person advisory
+ * lock, the conditional slot update, the appointment row and its outbox messages (reminders, confirmation, hospital
+ * webhook) commit together or not at all. The person and the slot are read before it, outside it: the statement
+ * checks again what could have changed meanwhile.
  */
 @Service
 public class Bookings {
@@ -41,43 +42,37 @@ public class Bookings {
     record Booked(BookingDtos.Appointment appointment, boolean created) {}
 
     Mono<Booked> book(UUID accountId, String idempotencyKey, BookingDtos.NewAppointment body) {
-        Mono<UUID> patient = body.patientId() != null ? Mono.just(body.patientId()) : patients.selfId(accountId);
-        return patient.flatMap(patientId -> {
-            byte[] requestHash = sha256(body.slotId() + "|" + patientId);
-            return store.claimKey(accountId, idempotencyKey, requestHash)
-                    .flatMap(claimed -> claimed ? newBooking(accountId, idempotencyKey, patientId, body.slotId())
-                            : repeat(accountId, idempotencyKey, requestHash))
-                    .as(tx::transactional);
+        return patients.person(accountId, body.patientId()).flatMap(person -> {
+            byte[] requestHash = sha256(body.slotId() + "|" + person.patientId());
+            return store.bookingView(body.slotId(), accountId, idempotencyKey).flatMap(view -> view.key() != null
+                    ? repeated(view.key(), requestHash)
+                    : newBooking(accountId, idempotencyKey, requestHash, person, view.slot()));
         });
     }
 
-    private Mono<Booked> newBooking(UUID accountId, String key, UUID patientId, UUID slotId) {
-        return patients.personKeyFor(accountId, patientId)
-                .flatMap(personKey -> store.bookableSlot(slotId)
-                        .switchIfEmpty(Mono.error(() -> Problems.notFound("slot")))
-                        .flatMap(slot -> checkWindow(slot)
-                                .then(store.lockPerson(personKey))
-                                .then(store.standing(personKey, slot.doctorId(), slot.localDate()))
-                                .flatMap(standing -> standing.sameDoctorSameDay()
-                                        ? Mono.error(BookingProblems.sameDoctorSameDay())
-                                        : standing.upcoming() >= properties.maxUpcomingPerPerson()
-                                        ? Mono.error(BookingProblems.tooManyUpcoming(properties.maxUpcomingPerPerson()))
-                                        : store.takePlace(slotId))
-                                .flatMap(taken -> taken ? store.insertAppointment(slot, patientId, accountId, personKey)
-                                        : Mono.error(BookingProblems.slotFull()))
-                                .flatMap(appointment -> messages.booked(appointment.id(), patientId, slot)
-                                        .then(store.completeKey(accountId, key, appointment.id()))
-                                        .thenReturn(appointment))))
-                .map(appointment -> new Booked(appointment, true));
+    /**
+     * Checks the slot's booking window, then books in one statement (see {@link AppointmentStore#book}); a key that
+     * another request claimed meanwhile is answered as that request's repeat.
+     */
+    private Mono<Booked> newBooking(UUID accountId, String key, byte[] requestHash, Patients.Person person,
+                                    AppointmentStore.BookableSlot slot) {
+        if (slot == null) {
+            return Mono.error(Problems.notFound("slot"));
+        }
+        UUID appointmentId = UUID.randomUUID();
+        return checkWindow(slot)
+                .then(Mono.defer(() -> store.book(accountId, key, requestHash, appointmentId, slot, person.patientId(),
+                        person.personKey(), properties.maxUpcomingPerPerson(),
+                        messages.bookedJson(appointmentId, person.patientId(), slot))))
+                .map(createdAt -> new Booked(AppointmentStore.booked(appointmentId, slot, person.patientId(), createdAt), true))
+                .switchIfEmpty(Mono.defer(() -> store.keyRecord(accountId, key).flatMap(record -> repeated(record, requestHash))));
     }
 
-    private Mono<Booked> repeat(UUID accountId, String key, byte[] requestHash) {
-        return store.keyRecord(accountId, key).flatMap(record -> {
-            if (!MessageDigest.isEqual(record.requestHash(), requestHash)) {
-                return Mono.error(BookingProblems.keyReused());
-            }
-            return store.find(record.appointmentId()).map(appointment -> new Booked(appointment, false));
-        });
+    private Mono<Booked> repeated(AppointmentStore.KeyRecord record, byte[] requestHash) {
+        if (!MessageDigest.isEqual(record.requestHash(), requestHash)) {
+            return Mono.error(BookingProblems.keyReused());
+        }
+        return store.find(record.appointmentId()).map(appointment -> new Booked(appointment, false));
     }
 
     private Mono<Void> checkWindow(AppointmentStore.BookableSlot slot) {

@@ -1,7 +1,6 @@
 package com.patientcrm.booking;
 
 import com.patientcrm.platform.Problems;
-import io.r2dbc.spi.Readable;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
@@ -129,27 +128,40 @@ class SlotStore {
                         "capacity is below the number already booked; cancel appointments explicitly first")));
     }
 
-    Flux<BookingDtos.Slot> search(UUID doctorId, UUID departmentId, LocalDate from, LocalDate to) {
+    /**
+     * The patient-facing search, answered as the JSON array of {@link BookingDtos.Slot} that the API returns,
+     * rendered by PostgreSQL in the same query: a search returns up to a thousand slots, and turning rows into
+     * objects and objects into JSON cost the service several times what the query costs the database. The text is
+     * exactly what Jackson writes for the same slots (compact, fields in the record's order; times through
+     * {@code app.iso_local}), which {@code SlotSearchJsonTests} checks.
+     */
+    Mono<String> search(UUID doctorId, UUID departmentId, LocalDate from, LocalDate to) {
         if (doctorId == null && departmentId == null) {
-            return Flux.error(Problems.invalidField("doctorId", "give doctorId or departmentId"));
+            return Mono.error(Problems.invalidField("doctorId", "give doctorId or departmentId"));
         }
         LocalDate first = from != null ? from : LocalDate.now(ZoneId.of("UTC")).minusDays(1);
         LocalDate last = to != null ? to : first.plusDays(MAX_SEARCH_DAYS - 1);
         if (last.isBefore(first) || last.isAfter(first.plusDays(MAX_SEARCH_DAYS - 1))) {
-            return Flux.error(Problems.invalidField("to", "must be on or after from; a search covers at most " + MAX_SEARCH_DAYS + " days"));
+            return Mono.error(Problems.invalidField("to", "must be on or after from; a search covers at most " + MAX_SEARCH_DAYS + " days"));
         }
         // The filter is written out for what was given, never as "(:doctor is null or ...)": the driver prepares
         // statements once, and PostgreSQL's generic plan for that form cannot use the index (a scan per search).
         String filter = (doctorId != null ? "and s.doctor_id = :doctor " : "")
                 + (departmentId != null ? "and d.department_id = :department " : "");
-        DatabaseClient.GenericExecuteSpec spec = db.sql("select s.id, s.doctor_id, d.department_id, s.starts_at, "
-                        + "s.ends_at, s.time_zone, s.local_date, s.capacity, s.booked, s.visit_type, s.fee_cents from app.slots s "
+        DatabaseClient.GenericExecuteSpec spec = db.sql("select '[' || coalesce(string_agg(format("
+                        + "'{\"id\":\"%s\",\"doctorId\":\"%s\",\"departmentId\":\"%s\",\"start\":\"%s\",\"end\":\"%s\","
+                        + "\"timeZone\":%s,\"localDate\":\"%s\",\"capacity\":%s,\"remaining\":%s,\"visitType\":%s,"
+                        + "\"feeCents\":%s}', id, doctor_id, department_id, app.iso_local(starts_at, time_zone), "
+                        + "app.iso_local(ends_at, time_zone), to_json(time_zone), to_char(local_date, 'YYYY-MM-DD'), "
+                        + "capacity, capacity - booked, to_json(visit_type), fee_cents), ',' order by starts_at, id), '') "
+                        + "|| ']' as slots from (select s.id, s.doctor_id, d.department_id, s.starts_at, s.ends_at, "
+                        + "s.time_zone, s.local_date, s.capacity, s.booked, s.visit_type, s.fee_cents from app.slots s "
                         + "join app.doctors d on d.id = s.doctor_id join app.departments dep on dep.id = d.department_id "
                         + "where s.status = 'open' and d.active and dep.active " + filter
                         + "and s.local_date between :from and :to "
                         + "and s.starts_at >= now() + make_interval(mins => dep.min_notice_minutes) "
                         + "and s.starts_at < now() + make_interval(days => dep.booking_horizon_days) "
-                        + "order by s.starts_at, s.id limit 1000")
+                        + "order by s.starts_at, s.id limit 1000) as found")
                 .bind("from", first)
                 .bind("to", last);
         if (doctorId != null) {
@@ -158,19 +170,7 @@ class SlotStore {
         if (departmentId != null) {
             spec = spec.bind("department", departmentId);
         }
-        return spec
-                .map(SlotStore::slot)
-                .all();
-    }
-
-    static BookingDtos.Slot slot(Readable row) {
-        ZoneId zone = ZoneId.of(row.get("time_zone", String.class));
-        int capacity = row.get("capacity", Integer.class);
-        return new BookingDtos.Slot(row.get("id", UUID.class), row.get("doctor_id", UUID.class),
-                row.get("department_id", UUID.class), local(row.get("starts_at", OffsetDateTime.class), zone),
-                local(row.get("ends_at", OffsetDateTime.class), zone), zone.getId(), row.get("local_date", LocalDate.class),
-                capacity, capacity - row.get("booked", Integer.class), row.get("visit_type", String.class),
-                row.get("fee_cents", Long.class));
+        return spec.map(row -> row.get("slots", String.class)).one();
     }
 
     /** An instant as the wall-clock time (with offset) in the slot's own zone. */

@@ -55,6 +55,14 @@ class PatientStore {
                 .one();
     }
 
+    /** The account's own patient and its national ID hash (empty bytes when none is on file). */
+    Mono<Map.Entry<UUID, byte[]>> selfWithNationalIdHash(UUID accountId) {
+        return db.sql("select id, coalesce(national_id_hash, ''::bytea) as hash from app.patients where account_id = :account")
+                .bind("account", accountId)
+                .map(r -> Map.entry(r.get("id", UUID.class), r.get("hash", byte[].class)))
+                .one();
+    }
+
     Mono<byte[]> nationalIdHashIfActsFor(UUID accountId, UUID patientId) {
         return db.sql("select coalesce(p.national_id_hash, ''::bytea) as hash from app.patients p where p.id = :patient "
                         + "and (p.account_id = :account or exists (select 1 from app.family_links l "

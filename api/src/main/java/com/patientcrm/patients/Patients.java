@@ -40,8 +40,28 @@ public class Patients {
      */
     public Mono<byte[]> personKeyFor(UUID accountId, UUID patientId) {
         return store.nationalIdHashIfActsFor(accountId, patientId)
-                .map(hash -> hash.length > 0 ? hash : ("patient:" + patientId).getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .map(hash -> personKey(patientId, hash))
                 .switchIfEmpty(Mono.error(() -> Problems.notFound("patient")));
+    }
+
+    /** A patient acted for, and the person key of the real person (see {@link #personKeyFor}). */
+    public record Person(UUID patientId, byte[] personKey) {}
+
+    /**
+     * The patient a request acts for: the account's own patient when {@code patientId} is null, else that patient if
+     * this account may act for them; with the person key, in one query. 404 as {@link #selfId} and
+     * {@link #personKeyFor}.
+     */
+    public Mono<Person> person(UUID accountId, UUID patientId) {
+        Mono<Person> found = patientId == null
+                ? store.selfWithNationalIdHash(accountId).map(row -> new Person(row.getKey(), personKey(row.getKey(), row.getValue())))
+                : store.nationalIdHashIfActsFor(accountId, patientId).map(hash -> new Person(patientId, personKey(patientId, hash)));
+        return found.switchIfEmpty(Mono.error(() -> Problems.notFound("patient")));
+    }
+
+    private static byte[] personKey(UUID patientId, byte[] nationalIdHash) {
+        return nationalIdHash.length > 0 ? nationalIdHash
+                : ("patient:" + patientId).getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** Every patient this account may act for: itself first, then its family members. */

@@ -12,13 +12,19 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.ErrorResponseException;
+import reactor.test.StepVerifier;
 
 /** The hospital pushes its catalogue and slots; patients browse, book, repeat safely and cancel. */
 class BookingIntegrationTests extends IntegrationTest {
 
     static final String SHANGHAI = "Asia/Shanghai";
+
+    @Autowired
+    AppointmentStore store;
 
     HospitalFixtures hospital;
     HospitalFixtures.Seeded seeded;
@@ -173,6 +179,30 @@ class BookingIntegrationTests extends IntegrationTest {
         book(token, "k-" + UUID.randomUUID(), Map.of("slotId", hospital.slot(seeded, inTwoDays, SHANGHAI, 2)))
                 .expectStatus().isEqualTo(409)
                 .expectBody().jsonPath("$.type").isEqualTo("urn:patientcrm:problem:booking-limit");
+    }
+
+    @Test
+    void aSlotMovedAfterItWasReadIsNotBookedAndNothingOfTheBookingStays() {
+        String external = "slot-" + UUID.randomUUID();
+        Map<?, ?> pushed = hospital.slots(List.of(HospitalFixtures.slotItem(external, seeded.doctorExternalId(), inTwoDays,
+                SHANGHAI, 3, 1)));
+        UUID slot = UUID.fromString((String) ((Map<?, ?>) ((List<?>) pushed.get("items")).get(0)).get("id"));
+        UUID account = UUID.randomUUID();
+        String key = "k-" + UUID.randomUUID();
+        AppointmentStore.BookableSlot read = store.bookingView(slot, account, key).block().slot();
+        // Between the booking's read and its statement, the hospital moves the slot an hour later.
+        hospital.slots(List.of(HospitalFixtures.slotItem(external, seeded.doctorExternalId(), inTwoDays.plusHours(1),
+                SHANGHAI, 3, 2)));
+
+        StepVerifier.create(store.book(account, key, new byte[32], UUID.randomUUID(), read, UUID.randomUUID(),
+                        "person".getBytes(java.nio.charset.StandardCharsets.UTF_8), 5, "[]"))
+                .expectErrorSatisfies(error -> assertThat(((ErrorResponseException) error).getBody().getType())
+                        .hasToString("urn:patientcrm:problem:slot-not-bookable"))
+                .verify();
+        assertThat(db.sql("select count(*) from app.idempotency_keys where account_id = :account").bind("account", account)
+                .map(r -> r.get(0, Long.class)).one().block()).isZero();
+        assertThat(db.sql("select booked from app.slots where id = :id").bind("id", slot)
+                .map(r -> r.get(0, Integer.class)).one().block()).isZero();
     }
 
     private WebTestClient.ResponseSpec book(String token, String key, Map<String, ?> body) {

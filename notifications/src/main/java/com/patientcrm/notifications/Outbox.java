@@ -66,6 +66,25 @@ public class Outbox {
         return spec.then();
     }
 
+    /**
+     * The messages as the JSON array that the SQL function {@code notifications.enqueue(jsonb)} stores, for a module
+     * that writes a change and its messages in one statement of its own; the same rows as {@link #enqueueAll}.
+     */
+    public String json(java.util.List<OutboxMessage> messages) {
+        java.util.List<java.util.Map<String, Object>> rows = new java.util.ArrayList<>(messages.size());
+        for (OutboxMessage m : messages) {
+            java.util.Map<String, Object> row = new java.util.LinkedHashMap<>();
+            row.put("topic", m.topic());
+            row.put("dedupeKey", m.dedupeKey());
+            row.put("patientId", m.patientId());
+            row.put("subjectId", m.subjectId());
+            row.put("payload", m.payload());
+            row.put("dueAt", m.dueAt().toString());
+            rows.add(row);
+        }
+        return json.writeValueAsString(rows);
+    }
+
     /** Withdraws the subject's pending messages of this topic (a cancelled appointment's reminders); answers how many. */
     public Mono<Long> cancelPending(UUID subjectId, String topic) {
         return db.sql("update notifications.outbox set status = 'cancelled', updated_at = now() "
