@@ -64,7 +64,7 @@ curl -sf "http://127.0.0.1:$PORT/actuator/health/readiness" >/dev/null || { tail
 PGPID=$(head -1 "$DATA/postgres/postmaster.pid")
 
 {
-  echo "# Load simulation $(date -u +%FT%TZ) on $(nproc) cores (service, PostgreSQL and Gatling share them; other work may run on the machine too): $RATE requests/s offered for $DURATION s after $WARMUP s of warm-up; $PATIENTS patients; service $APP_JAVA_OPTS; load average before seeding $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "# Load simulation $(date -u +%FT%TZ) on $(nproc) cores (service, PostgreSQL and Gatling share them; other work may run on the machine too): $RATE requests/s offered for $DURATION s after $WARMUP s of warm-up; $PATIENTS patients; service $APP_JAVA_OPTS, HTTP_MAX_IN_FLIGHT=${HTTP_MAX_IN_FLIGHT:-80 (default)}; load average before seeding $(cut -d' ' -f1-3 /proc/loadavg)"
   java bench/load/Seed.java "http://127.0.0.1:$PORT" his-dev load-secret load-admin "$PATIENTS" "$WORK/feeders"
 } | tee "$OUT"
 
