@@ -47,7 +47,10 @@ class FeedbackWebhook implements OutboxHandler {
         this.http = WebClient.builder().clientConnector(new ReactorClientHttpConnector(HttpClient.create()
                         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeout().toMillis())
                         .responseTimeout(config.responseTimeout())
-                        .followRedirect(false)))
+                        .followRedirect(false)
+                        // Reactor Netty resends a request once when its pooled connection is reset, even after the
+                        // receiver has taken it: a delivery nobody logged. The outbox retries, with the same id.
+                        .disableRetry(true)))
                 .build();
     }
 

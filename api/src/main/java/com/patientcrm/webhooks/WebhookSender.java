@@ -61,7 +61,10 @@ class WebhookSender implements OutboxHandler {
         this.http = WebClient.builder().clientConnector(new ReactorClientHttpConnector(HttpClient.create()
                         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) properties.connectTimeout().toMillis())
                         .responseTimeout(properties.responseTimeout())
-                        .followRedirect(false)))
+                        .followRedirect(false)
+                        // Reactor Netty resends a request once when its pooled connection is reset, even after the
+                        // receiver has taken it: a delivery nobody logged. The outbox retries, with the same id.
+                        .disableRetry(true)))
                 .build();
         // Opens after breaker-failures failures in a row (the window is that long and every call in it failed).
         this.breakers = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()

@@ -20,7 +20,8 @@ import java.util.concurrent.Executors;
  */
 public final class WebhookReceiver implements AutoCloseable {
 
-    public record Received(Map<String, List<String>> headers, String body, Instant at) {
+    /** A request as it arrived, with the status it was answered with. */
+    public record Received(Map<String, List<String>> headers, String body, Instant at, int status) {
         public String header(String name) {
             return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
                     .map(e -> e.getValue().get(0)).findFirst().orElse(null);
@@ -47,10 +48,11 @@ public final class WebhookReceiver implements AutoCloseable {
         server.setExecutor(Executors.newFixedThreadPool(4));
         server.createContext("/", exchange -> {
             byte[] body = exchange.getRequestBody().readAllBytes();
-            received.add(new Received(Map.copyOf(exchange.getRequestHeaders()), new String(body, StandardCharsets.UTF_8),
-                    Instant.now()));
+            Instant at = Instant.now();
             Answer answer = script.pollFirst();
             answer = answer == null ? fallback : answer;
+            received.add(new Received(Map.copyOf(exchange.getRequestHeaders()), new String(body, StandardCharsets.UTF_8),
+                    at, answer.status()));
             if (answer.delayMillis() > 0) {
                 try {
                     Thread.sleep(answer.delayMillis());

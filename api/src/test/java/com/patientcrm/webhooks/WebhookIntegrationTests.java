@@ -169,15 +169,20 @@ class WebhookIntegrationTests extends IntegrationTest {
         assertThat(Instant.parse(byType.get("appointment.booked").get("timestamp").asString()))
                 .isBeforeOrEqualTo(Instant.parse(byType.get("appointment.cancelled").get("timestamp").asString()));
 
-        // The attempt is logged once the answer is in, a moment after the receiver has seen the request.
-        await().atMost(WAIT).untilAsserted(() -> asClient().get()
-                .uri("/integration/v1/webhook-endpoints/" + endpoint.get("id") + "/attempts").exchange()
-                .expectStatus().isOk().expectBody()
-                .jsonPath("$.items.length()").isEqualTo(3));
-        asClient().get().uri("/integration/v1/webhook-endpoints/" + endpoint.get("id") + "/attempts").exchange()
-                .expectStatus().isOk().expectBody()
-                .jsonPath("$.items[0].succeeded").isEqualTo(true)
-                .jsonPath("$.items[0].statusCode").isEqualTo(204);
+        // The attempt is logged once the answer is in, a moment after the receiver has seen the request. The endpoint
+        // takes every event type, so events of other tests' bookings may be logged too: only these three are counted.
+        List<String> ids = events.stream().map(e -> e.header("webhook-id")).toList();
+        await().atMost(WAIT).untilAsserted(() -> {
+            List<?> items = (List<?>) asClient().get()
+                    .uri("/integration/v1/webhook-endpoints/" + endpoint.get("id") + "/attempts").exchange()
+                    .expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody().get("items");
+            List<Map<?, ?>> ours = items.stream().<Map<?, ?>>map(item -> (Map<?, ?>) item)
+                    .filter(item -> ids.contains(String.valueOf(item.get("messageId")))).toList();
+            assertThat(ours).hasSize(3).allSatisfy(item -> {
+                assertThat(item.get("succeeded")).isEqualTo(true);
+                assertThat(item.get("statusCode")).isEqualTo(204);
+            });
+        });
     }
 
     @Test
@@ -249,9 +254,18 @@ class WebhookIntegrationTests extends IntegrationTest {
 
         receiver.always(Answer.status(204));
         await().atMost(WAIT).until(() -> pings.stream().allMatch(id -> "done".equals(status(id))));
-        List<WebhookReceiver.Received> afterRecovery = receiver.received().subList(whileFailing, receiver.received().size());
-        assertThat(afterRecovery.stream().map(r -> r.header("webhook-id")).toList())
-                .containsExactlyInAnyOrderElementsOf(pings.stream().map(UUID::toString).toList());
+        // Each message was accepted, and accepted again only where our side never saw the answer (an attempt logged
+        // without a status: timed out or cut off). That is the at-least-once contract: receivers dedupe on webhook-id.
+        // Only what the endpoint accepted is compared: a retry in flight at the switch may have been answered 500.
+        Map<String, Long> accepted = receiver.received().stream().filter(r -> r.status() / 100 == 2)
+                .collect(Collectors.groupingBy(r -> r.header("webhook-id"), Collectors.counting()));
+        assertThat(accepted.keySet()).containsExactlyInAnyOrderElementsOf(pings.stream().map(UUID::toString).toList());
+        pings.forEach(id -> {
+            long unanswered = db.sql("select count(*) as n from app.webhook_attempts where message_id = :id "
+                    + "and status_code is null").bind("id", id).map(r -> r.get("n", Long.class)).one().block();
+            assertThat(accepted.get(id.toString())).as("acceptances of %s (attempts without an answer: %d)", id, unanswered)
+                    .isLessThanOrEqualTo(1 + unanswered);
+        });
     }
 
     @Test
