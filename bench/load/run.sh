@@ -5,16 +5,16 @@
 # through the WeChat flow, each with a completed visit that brought a survey invitation, and reports), then drives
 # the patient app's mix with Gatling (bench/load/src/test/java/patientcrm/load/MixSimulation.java, a Maven project of
 # its own) at RATE requests/s, open model: slot browsing 55%, feed 20%, reports 10%, booking and cancelling 10%,
-# surveys 5%. WARMUP seconds of the same load come first, in a run of their own that is not measured. Prints requests/s,
+# surveys 5%. WARMUP seconds of the same load come first, in the same Gatling run, and are not counted. Prints requests/s,
 # p50/p95/p99/max per group and overall, errors (no answer, or anything but 2xx and the expected 409s), the CPU taken
 # by the service, PostgreSQL and Gatling, the service's peak resident memory, and checks the bookings in the database.
-# Knobs: RATE (1000), DURATION (300), WARMUP (30), PATIENTS (3000), APP_JAVA_OPTS (-Xmx192m). Needs psql.
+# Knobs: RATE (1000), DURATION (300), WARMUP (90), PATIENTS (3000), APP_JAVA_OPTS (-Xmx192m). Needs psql.
 # Records bench/results/load-<UTC time>.txt; Gatling's HTML report and the service's log stay in bench/load/target/.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 RATE=${RATE:-1000}
 DURATION=${DURATION:-300}
-WARMUP=${WARMUP:-30}
+WARMUP=${WARMUP:-90}
 PATIENTS=${PATIENTS:-3000}
 # Heap: the live set is ~45 MB after a full GC, and metaspace, code cache, G1's own structures and the rest take
 # ~250 MB besides the heap: 192 MB of heap keeps the resident set under the 512 MB target even when overloaded.
@@ -82,9 +82,6 @@ gatling() { # label duration summary-file
     -Dload.feeders="$WORK/feeders" -Dload.label="$1" -Dload.summary="$3" "${@:4}" >"$WORK/gatling-$1.log" 2>&1 \
     || echo "Gatling exited with $? (see $WORK/gatling-$1.log)"
 }
-gatling warm-up "$WARMUP" "$WORK/warm-up.txt" -Dgatling.noReports=true
-echo "$(head -1 "$WORK/warm-up.txt" 2>/dev/null) (not counted)" | tee -a "$OUT"
-
 # Once a second: the service's and PostgreSQL's CPU ticks, the whole machine's, the service's resident set (now and
 # peak), the load average.
 sample() {
@@ -101,7 +98,11 @@ sample() {
 }
 sample >"$WORK/samples.txt" &
 SAMPLER=$!
-gatling measured "$DURATION" "$WORK/summary.txt" -Dgatling.runDescription="$RATE requests/s for $DURATION s"
+# One Gatling run: WARMUP seconds at the full rate, then DURATION seconds measured. In one JVM, so that neither
+# Maven's nor Gatling's start-up and JIT warm-up (a core for some seconds on this machine) lands in the measured time.
+gatling measured "$DURATION" "$WORK/summary.txt" -Dload.warmup="$WARMUP" \
+  -Dgatling.runDescription="$RATE requests/s for $DURATION s after $WARMUP s of warm-up"
+grep '^warm-up' "$WORK/summary.txt" | tee -a "$OUT"
 kill "$SAMPLER"; SAMPLER=""
 REPORT=$(ls -d bench/load/target/gatling/*/ 2>/dev/null | tail -1)
 gatling_figures() { # Gatling's end-of-run console block, shortened
@@ -114,7 +115,7 @@ gatling_figures() { # Gatling's end-of-run console block, shortened
 }
 
 {
-  grep -v '^window-epoch-ms' "$WORK/summary.txt" || echo "no summary: see $WORK/gatling-measured.log"
+  grep -v '^window-epoch-ms\|^warm-up' "$WORK/summary.txt" || echo "no summary: see $WORK/gatling-measured.log"
   read -r FROM TO < <(sed -n 's/^window-epoch-ms //p' "$WORK/summary.txt")
   awk -v from="$FROM" -v to="$TO" -v hz="$(getconf CLK_TCK)" -v cores="$(nproc)" '
     $1 >= from - 1000 && $1 <= to + 1000 { if (!n++) { t0 = $1; a0 = $2; p0 = $3; b0 = $4; c0 = $5; lmin = $8 }
@@ -134,7 +135,7 @@ gatling_figures() { # Gatling's end-of-run console block, shortened
   $PSQL -c "select '  survey invitations submitted: ' || count(*) filter (where submitted_at is not null) || ' of ' || count(*) from app.survey_invitations"
   $PSQL -c "select '  audit rows written during the run: ' || count(*) from app.audit_events where occurred_at >= to_timestamp($FROM / 1000.0) and occurred_at <= to_timestamp($TO / 1000.0)"
   $PSQL -c "select '  outbox: ' || string_agg(status || ' ' || n, ', ' order by status) from (select status, count(*) n from notifications.outbox group by 1) x"
-  echo "Gatling's own figures (every request of the measured run; a KO's time is until it failed; report: ${REPORT:-none}):"
+  echo "Gatling's own figures (every request of the run, warm-up included; a KO's time is until it failed; report: ${REPORT:-none}):"
   sed -n '/---- Global Information/,/^=====/p' "$WORK/gatling-measured.log" | gatling_figures
 } | tee -a "$OUT"
 echo "recorded in $OUT"

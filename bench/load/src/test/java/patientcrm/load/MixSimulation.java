@@ -48,7 +48,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * </ul>
  * Each patient is a token of the feeder (PATIENTS signed in by the seeding); requests go through one shared pool of
  * keep-alive connections, as they would from a load balancer in front of the service. System properties: load.base,
- * load.rate (requests/s), load.duration (s), load.feeders (directory with patients.csv and slots.csv),
+ * load.rate (requests/s), load.duration (s, measured), load.warmup (s at the same rate first, in the same run and
+ * not counted), load.feeders (directory with patients.csv and slots.csv),
  * load.summary (file to write the summary to), load.label.
  */
 public class MixSimulation extends Simulation {
@@ -56,6 +57,7 @@ public class MixSimulation extends Simulation {
     static final String BASE = System.getProperty("load.base", "http://127.0.0.1:18090");
     static final double RATE = Double.parseDouble(System.getProperty("load.rate", "1000"));
     static final int DURATION = Integer.getInteger("load.duration", 300);
+    static final int WARMUP = Integer.getInteger("load.warmup", 0);
     static final String FEEDERS = System.getProperty("load.feeders", "target/feeders");
     static final String LABEL = System.getProperty("load.label", "measured");
     static final ZoneId ZONE = ZoneId.of("Asia/Shanghai");
@@ -115,13 +117,13 @@ public class MixSimulation extends Simulation {
             percent(100 - visitShare(0) - visitShare(1) - visitShare(2) - visitShare(3)).then(surveys));
 
     {
-        setUp(patient.injectOpen(constantUsersPerSec(RATE / requestsPerVisit()).during(Duration.ofSeconds(DURATION))
+        setUp(patient.injectOpen(constantUsersPerSec(RATE / requestsPerVisit()).during(Duration.ofSeconds(WARMUP + DURATION))
                 .randomized())).protocols(protocol);
     }
 
     @Override
     public void before() {
-        Tally.start();
+        Tally.start(WARMUP);
     }
 
     @Override

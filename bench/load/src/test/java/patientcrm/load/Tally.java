@@ -24,8 +24,15 @@ final class Tally {
     private static final Map<String, Series> SERIES = new ConcurrentHashMap<>();
     private static final AtomicLong FIRST_START = new AtomicLong(Long.MAX_VALUE);
     private static final AtomicLong LAST_END = new AtomicLong();
-    private static long cpuAtStart;
-    private static long wallAtStart;
+    private static volatile long cpuAtStart;
+    private static volatile long wallAtStart;
+    /** Requests that started before this (epoch ms) are the warm-up: counted apart, not in the figures. */
+    private static volatile long measureFrom;
+    private static final AtomicLong WARMUP_SENT = new AtomicLong();
+    private static final AtomicLong WARMUP_ANSWERED = new AtomicLong();
+    private static final AtomicLong WARMUP_ERRORS = new AtomicLong();
+    private static final AtomicLong WARMUP_FIRST = new AtomicLong(Long.MAX_VALUE);
+    private static final AtomicLong WARMUP_LAST = new AtomicLong();
 
     private Tally() {
     }
@@ -75,9 +82,30 @@ final class Tally {
         }
     }
 
-    static void start() {
+    /**
+     * The run starts; the first {@code warmupSeconds} of it warm the service (and this JVM) up in the same run, so
+     * that no start-up of a second load generator lands in the measured minutes. The load generator's CPU is counted
+     * from the end of the warm-up.
+     */
+    static void start(int warmupSeconds) {
+        long now = System.currentTimeMillis();
+        measureFrom = now + warmupSeconds * 1000L;
         cpuAtStart = cpu();
-        wallAtStart = System.currentTimeMillis();
+        wallAtStart = now;
+        if (warmupSeconds > 0) {
+            Thread timer = new Thread(() -> {
+                try {
+                    Thread.sleep(Math.max(0, measureFrom - System.currentTimeMillis()));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                cpuAtStart = cpu();
+                wallAtStart = System.currentTimeMillis();
+            }, "tally-warm-up-end");
+            timer.setDaemon(true);
+            timer.start();
+        }
     }
 
     /** Called after each request with the attributes its checks saved; clears them for the next request. */
@@ -86,10 +114,23 @@ final class Tally {
         Integer status = session.contains("st") ? session.getInt("st") : null;
         Integer rt = session.contains("rt") ? session.getInt("rt") : null;
         String type = session.contains("ptype") ? session.getString("ptype") : null;
+        long started = now - (rt == null ? 0 : rt);
+        if (started < measureFrom) {
+            WARMUP_SENT.incrementAndGet();
+            if (status != null) {
+                WARMUP_ANSWERED.incrementAndGet();
+            }
+            if (status == null || (status / 100 != 2 && !expected.contains(status))) {
+                WARMUP_ERRORS.incrementAndGet();
+            }
+            WARMUP_FIRST.accumulateAndGet(started, Math::min);
+            WARMUP_LAST.accumulateAndGet(now, Math::max);
+            return session.removeAll("st", "rt", "ptype");
+        }
         SERIES.computeIfAbsent(name, n -> new Series(group, n)).add(status, rt == null ? 0 : rt, type,
                 status != null && expected.contains(status));
         LAST_END.accumulateAndGet(now, Math::max);
-        FIRST_START.accumulateAndGet(now - (rt == null ? 0 : rt), Math::min);
+        FIRST_START.accumulateAndGet(started, Math::min);
         return session.removeAll("st", "rt", "ptype");
     }
 
@@ -98,6 +139,13 @@ final class Tally {
         long wall = System.currentTimeMillis() - wallAtStart;
         double window = (LAST_END.get() - FIRST_START.get()) / 1000.0;
         StringBuilder out = new StringBuilder();
+        if (WARMUP_SENT.get() > 0) {
+            double warm = (WARMUP_LAST.get() - WARMUP_FIRST.get()) / 1000.0;
+            out.append(String.format("warm-up, in the same run: offered %.0f requests/s; %,d requests sent in %.1f s = "
+                    + "%.1f/s, %,d answered, %,d errors = %.2f%% (not counted)%n", rate, WARMUP_SENT.get(), warm,
+                    WARMUP_SENT.get() / warm, WARMUP_ANSWERED.get(), WARMUP_ERRORS.get(),
+                    100.0 * WARMUP_ERRORS.get() / WARMUP_SENT.get()));
+        }
         long sent = SERIES.values().stream().mapToLong(s -> s.count(null)).sum();
         long answered = SERIES.values().stream().mapToLong(s -> s.sorted().length).sum();
         // A visit whose request gets no usable answer goes no further: under overload fewer requests are sent.
