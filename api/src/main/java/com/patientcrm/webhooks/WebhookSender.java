@@ -134,7 +134,13 @@ class WebhookSender implements OutboxHandler {
                 .onErrorResume(CallNotPermittedException.class, open -> Mono.just(Result.deferred()))
                 .onErrorResume(RejectedException.class, rejected -> Mono.just(Result.failed(rejected.answer.status(),
                         "answered " + rejected.answer.status(), rejected.answer.retryAfter())))
-                .onErrorResume(e -> Mono.just(Result.failed(null, describe(e), null)))
+                .onErrorResume(e -> {
+                    if (!expectedFailure(e)) {
+                        // Not the network or the receiver: a defect of ours, worth its stack trace.
+                        log.warn("Webhook {} to endpoint {} failed unexpectedly", entry.id(), target.id(), e);
+                    }
+                    return Mono.just(Result.failed(null, describe(e), null));
+                })
                 .flatMap(result -> result.kind() == Result.Kind.DEFERRED ? Mono.just(result)
                         : record(entry, type, target, result, (System.nanoTime() - started) / 1_000_000).thenReturn(result));
     }
@@ -189,6 +195,17 @@ class WebhookSender implements OutboxHandler {
         } catch (Exception e) {
             throw new IllegalStateException("Could not sign a webhook: " + e.getClass().getSimpleName(), e);
         }
+    }
+
+    /** A failure of the network or of the receiver (timeouts, refused or reset connections), as opposed to ours. */
+    private static boolean expectedFailure(Throwable e) {
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause instanceof java.io.IOException || cause instanceof java.util.concurrent.TimeoutException
+                || cause instanceof io.netty.handler.timeout.TimeoutException
+                || cause instanceof io.netty.channel.ConnectTimeoutException;
     }
 
     private static String describe(Throwable e) {

@@ -30,6 +30,17 @@ public class BlockHoundAllowances implements BlockHoundIntegration {
         // machine two event loops may wait microseconds for it (Netty's own BlockHound integration allows only the
         // allocator's thread-local setup). Seen failing an R2DBC read in DispatcherIntegrationTests under load.
         builder.allowBlockingCallsInside("io.netty.buffer.AdaptivePoolingAllocator$MagazineGroup", "tryExpandMagazines");
+        // Resilience4j 2.4 guards each circuit breaker's sliding window (and its open-to-half-open move) with a
+        // ReentrantLock held for a few array updates; deliveries finishing at once on two event loops may wait
+        // microseconds for each other. Seen failing one of three concurrent webhooks to one endpoint in CI.
+        builder.allowBlockingCallsInside("io.github.resilience4j.core.metrics.FixedSizeSlidingWindowMetrics", "record");
+        builder.allowBlockingCallsInside("io.github.resilience4j.core.metrics.FixedSizeSlidingWindowMetrics",
+                "getSnapshot");
+        builder.allowBlockingCallsInside("io.github.resilience4j.core.metrics.SlidingTimeWindowMetrics", "record");
+        builder.allowBlockingCallsInside("io.github.resilience4j.core.metrics.SlidingTimeWindowMetrics",
+                "getSnapshot");
+        builder.allowBlockingCallsInside(
+                "io.github.resilience4j.circuitbreaker.internal.CircuitBreakerStateMachine$OpenState", "toHalfOpenState");
         // Test classpath only: mock-oauth2-server brings kotlin-reflect, which Jackson then uses; its one-time
         // static initialiser scans the class path. A failure there would poison the class for the whole JVM.
         builder.allowBlockingCallsInside("kotlin.reflect.jvm.internal.impl.resolve.OverridingUtil", "<clinit>");
