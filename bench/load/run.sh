@@ -102,7 +102,7 @@ SAMPLER=$!
 # Maven's nor Gatling's start-up and JIT warm-up (a core for some seconds on this machine) lands in the measured time.
 gatling measured "$DURATION" "$WORK/summary.txt" -Dload.warmup="$WARMUP" \
   -Dgatling.runDescription="$RATE requests/s for $DURATION s after $WARMUP s of warm-up"
-grep '^warm-up' "$WORK/summary.txt" | tee -a "$OUT"
+{ grep '^warm-up' "$WORK/summary.txt" || true; } | tee -a "$OUT"
 kill "$SAMPLER"; SAMPLER=""
 REPORT=$(ls -d bench/load/target/gatling/*/ 2>/dev/null | tail -1)
 gatling_figures() { # Gatling's end-of-run console block, shortened
