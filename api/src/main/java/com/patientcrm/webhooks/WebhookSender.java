@@ -199,20 +199,13 @@ class WebhookSender implements OutboxHandler {
 
     /** A failure of the network or of the receiver (timeouts, refused or reset connections), as opposed to ours. */
     private static boolean expectedFailure(Throwable e) {
-        Throwable cause = e;
-        while (cause.getCause() != null && cause.getCause() != cause) {
-            cause = cause.getCause();
-        }
+        Throwable cause = rootCause(e);
         return cause instanceof java.io.IOException || cause instanceof java.util.concurrent.TimeoutException
-                || cause instanceof io.netty.handler.timeout.TimeoutException
-                || cause instanceof io.netty.channel.ConnectTimeoutException;
+                || cause instanceof io.netty.handler.timeout.TimeoutException;
     }
 
     private static String describe(Throwable e) {
-        Throwable cause = e;
-        while (cause.getCause() != null && cause.getCause() != cause) {
-            cause = cause.getCause();
-        }
+        Throwable cause = rootCause(e);
         if (cause instanceof io.netty.handler.timeout.ReadTimeoutException
                 || cause instanceof java.util.concurrent.TimeoutException) {
             return "timed out";
@@ -221,6 +214,14 @@ class WebhookSender implements OutboxHandler {
             return "could not connect";
         }
         return cause.getClass().getSimpleName();
+    }
+
+    private static Throwable rootCause(Throwable e) {
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause;
     }
 
     record Target(UUID id, String url, byte[] secret, byte[] previousSecret) {}
