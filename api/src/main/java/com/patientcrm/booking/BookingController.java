@@ -40,12 +40,12 @@ class BookingController {
 
     @GetMapping("/api/v1/departments")
     Mono<List<BookingDtos.Department>> departments() {
-        return catalog.departments().collectList();
+        return catalog.departments();
     }
 
     @GetMapping("/api/v1/doctors")
     Mono<List<BookingDtos.Doctor>> doctors(@RequestParam(required = false) UUID departmentId) {
-        return catalog.doctors(departmentId).collectList();
+        return catalog.doctors(departmentId);
     }
 
     /** A JSON array of {@link BookingDtos.Slot}, rendered by the database (see {@link SlotStore#search}). */

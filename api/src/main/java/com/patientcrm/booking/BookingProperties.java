@@ -16,7 +16,9 @@ import org.springframework.validation.annotation.Validated;
  * doctor-day's waitlist before it passes to the next. {@code idempotency-key-ttl} is how long a booking's
  * Idempotency-Key is remembered (a repeat within it answers the original booking). {@code reminders}: how long
  * before the start each reminder goes; a whole number of days means calendar days in the slot's zone (the same
- * wall-clock time, 23 or 25 hours across a DST change).
+ * wall-clock time, 23 or 25 hours across a DST change). {@code catalog-cache-ttl}: how long an instance answers the
+ * department and doctor lists from memory; an upsert clears this instance's copy at once, another instance's within
+ * the TTL ({@code 0s}: never cached).
  */
 @Validated
 @ConfigurationProperties("crm.booking")
@@ -28,5 +30,6 @@ public record BookingProperties(
         @Min(1) int maxUpcomingPerPerson,
         @NotNull Duration waitlistHold,
         @NotNull Duration idempotencyKeyTtl,
-        @NotEmpty List<@NotNull Duration> reminders) {
+        @NotEmpty List<@NotNull Duration> reminders,
+        @NotNull Duration catalogCacheTtl) {
 }

@@ -1,29 +1,64 @@
 package com.patientcrm.booking;
 
+import com.github.benmanes.caffeine.cache.AsyncCache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.patientcrm.platform.Problems;
 import java.time.DateTimeException;
+import java.time.Duration;
 import java.time.ZoneId;
+import java.util.List;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.Parameter;
 import org.springframework.stereotype.Service;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
  * Departments and doctors as the hospital pushes them. An upsert applies only when its version is newer than
  * the stored one, so replays and out-of-order pushes never roll data back.
+ *
+ * <p>The lists patients browse (about a third of all patient requests) are answered from memory for
+ * {@code catalog-cache-ttl}: they change a few times a day. An upsert through this instance clears its copy when
+ * it is stored; other instances see it within the TTL. One load per list at a time, however many ask.
  */
 @Service
 class Catalog {
 
+    /** The department list's key; a department's doctors are keyed by its id. */
+    private static final UUID ALL = new UUID(0, 0);
+
     private final DatabaseClient db;
     private final BookingProperties properties;
+    private final AsyncCache<UUID, List<BookingDtos.Doctor>> doctors;
+    private final AsyncCache<UUID, List<BookingDtos.Department>> departments;
 
     Catalog(DatabaseClient db, BookingProperties properties) {
         this.db = db;
         this.properties = properties;
+        this.doctors = cache(properties.catalogCacheTtl(), 10_000);
+        this.departments = cache(properties.catalogCacheTtl(), 1);
+    }
+
+    private static <V> AsyncCache<UUID, V> cache(Duration ttl, int size) {
+        // Loads finish on the database driver's threads; Caffeine's own upkeep is cheap and needs no executor.
+        return ttl.isZero() ? null : Caffeine.newBuilder().expireAfterWrite(ttl).maximumSize(size)
+                .executor(Runnable::run).buildAsync();
+    }
+
+    private static <V> Mono<V> cached(AsyncCache<UUID, V> cache, UUID key, Mono<V> load) {
+        if (cache == null) {
+            return load;
+        }
+        // A failed load is not kept: Caffeine drops a future that completes exceptionally.
+        return Mono.fromFuture(() -> cache.get(key, (k, executor) -> load.toFuture()), true);
+    }
+
+    private void forget() {
+        if (departments != null) {
+            departments.synchronous().invalidateAll();
+            doctors.synchronous().invalidateAll();
+        }
     }
 
     Mono<BookingDtos.UpsertResult> upsertDepartment(String externalId, BookingDtos.DepartmentUpsert body) {
@@ -46,6 +81,7 @@ class Catalog {
                 .bind("version", body.version())
                 .map(row -> new BookingDtos.UpsertResult(row.get("id", UUID.class), externalId, true))
                 .one()
+                .doOnNext(stored -> forget())
                 .switchIfEmpty(stale("departments", externalId));
     }
 
@@ -72,27 +108,30 @@ class Catalog {
                         .bind("version", body.version())
                         .map(row -> new BookingDtos.UpsertResult(row.get("id", UUID.class), externalId, true))
                         .one())
+                .doOnNext(stored -> forget())
                 .switchIfEmpty(stale("doctors", externalId));
     }
 
-    Flux<BookingDtos.Department> departments() {
-        return db.sql("select id, name, description, time_zone, booking_horizon_days from app.departments "
+    /** Active departments by name. */
+    Mono<List<BookingDtos.Department>> departments() {
+        return cached(departments, ALL, db.sql("select id, name, description, time_zone, booking_horizon_days from app.departments "
                         + "where active order by name")
                 .map(row -> new BookingDtos.Department(row.get("id", UUID.class), row.get("name", String.class),
                         row.get("description", String.class), row.get("time_zone", String.class),
                         row.get("booking_horizon_days", Integer.class)))
-                .all();
+                .all().collectList());
     }
 
-    Flux<BookingDtos.Doctor> doctors(UUID departmentId) {
-        return db.sql("select d.id, d.department_id, d.name, d.title, d.specialty, d.photo_url, d.bio from app.doctors d "
+    /** Active doctors of active departments by name: one department's, or all when {@code departmentId} is null. */
+    Mono<List<BookingDtos.Doctor>> doctors(UUID departmentId) {
+        return cached(doctors, departmentId == null ? ALL : departmentId, db.sql("select d.id, d.department_id, d.name, d.title, d.specialty, d.photo_url, d.bio from app.doctors d "
                         + "join app.departments dep on dep.id = d.department_id where d.active and dep.active "
                         + "and (cast(:department as uuid) is null or d.department_id = :department) order by d.name")
                 .bind("department", Parameter.fromOrEmpty(departmentId, UUID.class))
                 .map(row -> new BookingDtos.Doctor(row.get("id", UUID.class), row.get("department_id", UUID.class),
                         row.get("name", String.class), row.get("title", String.class), row.get("specialty", String.class),
                         row.get("photo_url", String.class), row.get("bio", String.class)))
-                .all();
+                .all().collectList());
     }
 
     /** A valid IANA zone id, the configured default when absent; a 400 naming the field otherwise. */

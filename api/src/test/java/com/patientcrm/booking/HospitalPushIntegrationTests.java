@@ -39,6 +39,34 @@ class HospitalPushIntegrationTests extends IntegrationTest {
                 .value(list -> assertThat(list.toString()).contains("Neurology").doesNotContain("Old name"));
     }
 
+    /** The lists are answered from memory; an upsert through this instance shows in them at once all the same. */
+    @Test
+    void theListsPatientsBrowseShowAnUpsertAtOnce() {
+        HospitalFixtures.Seeded seeded = hospital.departmentAndDoctor("Asia/Shanghai", 14);
+        String patient = patientToken();
+        String doctors = "/api/v1/doctors?departmentId=" + seeded.departmentId();
+        assertThat(list(doctors, patient)).contains("Dr. Chen").doesNotContain("Dr. Renamed");
+        assertThat(list("/api/v1/departments", patient)).contains(seeded.departmentId().toString());
+
+        hospital.put("/integration/v1/doctors/" + seeded.doctorExternalId(), Map.of("departmentExternalId",
+                seeded.departmentExternalId(), "name", "Dr. Renamed", "version", 2));
+        assertThat(list(doctors, patient)).contains("Dr. Renamed").doesNotContain("Dr. Chen");
+        assertThat(list("/api/v1/doctors", patient)).contains("Dr. Renamed");
+
+        hospital.put("/integration/v1/doctors/" + seeded.doctorExternalId(), Map.of("departmentExternalId",
+                seeded.departmentExternalId(), "name", "Dr. Renamed", "version", 3, "active", false));
+        assertThat(list(doctors, patient)).isEqualTo("[]");
+
+        hospital.put("/integration/v1/departments/" + seeded.departmentExternalId(), Map.of("name", "Closed",
+                "version", 2, "active", false));
+        assertThat(list("/api/v1/departments", patient)).doesNotContain(seeded.departmentId().toString());
+    }
+
+    private String list(String path, String token) {
+        return http.get().uri(path).headers(h -> h.setBearerAuth(token)).exchange().expectStatus().isOk()
+                .expectBody(String.class).returnResult().getResponseBody();
+    }
+
     @Test
     void aDoctorOfAnUnknownDepartmentIsUnprocessable() {
         http.put().uri("/integration/v1/doctors/doc-" + UUID.randomUUID()).headers(h -> h.setBearerAuth(clientToken()))

@@ -9,9 +9,15 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.MediaType;
 
@@ -93,6 +99,65 @@ class AuditIntegrationTests extends IntegrationTest {
         assertThat(rowsFor(wrongRole)).singleElement().satisfies(row -> assertThat(row)
                 .containsEntry("actor_kind", "staff").containsEntry("actor_id", "agent-9")
                 .containsEntry("outcome", "denied"));
+    }
+
+    /**
+     * Rows of requests served at the same time are written together (one insert for all of them): each request still
+     * finds exactly its own row, with its own patient and outcome, once it has its answer.
+     */
+    @Test
+    void readsAndRefusalsServedTogetherEachLeaveTheirOwnRow() throws Exception {
+        Booked booked = booked();
+        String other = patientToken();
+        record Call(String requestId, String token, int status) {}
+        List<Call> calls = new ArrayList<>();
+        for (int i = 0; i < 48; i++) {
+            calls.add(switch (i % 3) {
+                case 0 -> new Call("req-" + UUID.randomUUID(), booked.token(), 200);
+                case 1 -> new Call("req-" + UUID.randomUUID(), other, 404);
+                default -> new Call("req-" + UUID.randomUUID(), null, 401);
+            });
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(calls.size());
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<?>> sent = new ArrayList<>();
+            for (Call call : calls) {
+                sent.add(pool.submit(() -> {
+                    start.await();
+                    http.get().uri("/api/v1/appointments/{id}", booked.appointmentId()).headers(h -> {
+                                if (call.token() != null) {
+                                    h.setBearerAuth(call.token());
+                                }
+                                h.set("X-Request-Id", call.requestId());
+                            })
+                            .exchange().expectStatus().isEqualTo(call.status());
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> future : sent) {
+                future.get(30, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        for (Call call : calls) {
+            List<Map<String, Object>> rows = rowsFor(call.requestId());
+            assertThat(rows).as(call.toString()).singleElement().satisfies(row -> {
+                switch (call.status()) {
+                    case 200 -> assertThat(row).containsEntry("outcome", "allowed").containsEntry("action", "read")
+                            .containsEntry("patient_id", booked.patientId())
+                            .containsEntry("resource_id", booked.appointmentId().toString());
+                    case 404 -> assertThat(row).containsEntry("outcome", "not_found").containsEntry("action", "GET")
+                            .containsEntry("actor_kind", "patient");
+                    default -> assertThat(row).containsEntry("outcome", "denied").containsEntry("actor_kind", "anonymous");
+                }
+                if (call.status() != 200) {
+                    assertThat(row.get("patient_id")).as("a refusal names no patient").isNull();
+                }
+            });
+        }
     }
 
     @Test

@@ -27,9 +27,10 @@ import reactor.core.publisher.MonoSink;
  *
  * <p>Each call's answer is its key's value in the map the batch load answers; a key the map lacks completes empty,
  * or with {@code absent} when one is given. A failed load fails every call of its batch. Loads never run inside the
- * caller's transaction: use a batcher only where the caller has none.
+ * caller's transaction: use a batcher only where the caller has none, or where the load's work may stand apart from
+ * it (the audit trail's rows). Public for the api module's audit trail; made for loads, not for general use.
  */
-final class Batcher<K, V> implements Disposable {
+public final class Batcher<K, V> implements Disposable {
 
     private static final Logger log = LoggerFactory.getLogger(Batcher.class);
 
@@ -67,19 +68,19 @@ final class Batcher<K, V> implements Disposable {
     }
 
     /** Up to {@value #SIZE} calls per batch, waiting at most {@value #WAIT_MS} ms, two loads at a time. */
-    static <K, V> Batcher<K, V> of(String name, Function<List<K>, Mono<Map<K, V>>> load) {
+    public static <K, V> Batcher<K, V> of(String name, Function<List<K>, Mono<Map<K, V>>> load) {
         return new Batcher<>(name, SIZE, Duration.ofMillis(WAIT_MS), 2, null, load);
     }
 
     /** Like {@link #of}, answering {@code absent} for a key the load does not answer. */
-    static <K, V> Batcher<K, V> of(String name, V absent, Function<List<K>, Mono<Map<K, V>>> load) {
+    public static <K, V> Batcher<K, V> of(String name, V absent, Function<List<K>, Mono<Map<K, V>>> load) {
         return new Batcher<>(name, SIZE, Duration.ofMillis(WAIT_MS), 2, absent, load);
     }
 
     static final int SIZE = 256;
     static final int WAIT_MS = 3;
 
-    Mono<V> get(K key) {
+    public Mono<V> get(K key) {
         return Mono.create(sink -> calls.next(new Call<>(key, sink, System.nanoTime())));
     }
 
