@@ -5,7 +5,6 @@ import io.r2dbc.pool.ConnectionPoolConfiguration;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.R2dbcTimeoutException;
 import java.time.Duration;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import reactor.core.publisher.Mono;
 
@@ -13,7 +12,7 @@ import reactor.core.publisher.Mono;
  * The pool, with its acquire time a bound on the whole acquisition. r2dbc-pool tries an acquisition again once when
  * it fails (meant for a pooled connection that failed its validation), a timed-out one included, so a request could
  * wait twice the acquire time for a connection, as it does while the database hangs and every new connection waits
- * for a server that does not answer.
+ * for a server that does not answer. The pool itself is configured without an acquire time: this bound is the only one.
  */
 final class BoundedAcquirePool extends ConnectionPool {
 
@@ -31,9 +30,9 @@ final class BoundedAcquirePool extends ConnectionPool {
                 Mono.from(connection.close()).subscribe();
             }
         };
+        // A failing fallback rather than Reactor's TimeoutException: see TimeLimitedConnection on the cost of the latter.
         this.bounded = super.create()
-                .timeout(maxAcquireTime)
-                .onErrorMap(TimeoutException.class, e -> new R2dbcTimeoutException(message, e))
+                .timeout(maxAcquireTime, Mono.error(() -> new R2dbcTimeoutException(message)))
                 .contextWrite(context -> context.put(ON_DROPPED, giveBack));
     }
 

@@ -50,9 +50,6 @@ class DatabaseConfiguration {
         return new BoundedAcquirePool(ConnectionPoolConfiguration.builder(limited)
                 .initialSize(Math.min(4, properties.poolSize()))
                 .maxSize(properties.poolSize())
-                // Bounds how long a request waits for a connection when the pool is exhausted or the database is down:
-                // past it the request fails fast with 503 (platform.DatabaseUnavailable) instead of queueing.
-                .maxAcquireTime(properties.maxAcquireTime())
                 .maxCreateConnectionTime(Duration.ofSeconds(5))
                 .maxIdleTime(Duration.ofMinutes(10))
                 // Connections are renewed now and then, and idle ones that died are swept out in the background, so a
@@ -64,7 +61,10 @@ class DatabaseConfiguration {
                 // catch the rest, and a connection on a hung server is invalid once it missed a deadline.
                 .validationDepth(ValidationDepth.LOCAL)
                 .name("patient-crm")
-                .build(), properties.maxAcquireTime());
+                .build(),
+                // Bounds how long a request waits for a connection when the pool is exhausted or the database is down:
+                // past it the request fails fast with 503 (platform.DatabaseUnavailable) instead of queueing.
+                properties.maxAcquireTime());
     }
 
     private static void migrate(DatabaseServer server, DatabaseProperties properties) {

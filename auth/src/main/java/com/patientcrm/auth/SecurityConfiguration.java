@@ -170,9 +170,17 @@ class SecurityConfiguration {
                 "/wechat/v1/messages");
         return exchange -> signIn.matches(exchange.getRequest().getMethod(),
                         exchange.getRequest().getPath().pathWithinApplication()) ? Mono.empty()
-                : oneAuthorizationHeader(exchange) ? bearer.convert(exchange)
+                : oneAuthorizationHeader(exchange) ? bearer(exchange, bearer)
                 : Mono.error(new OAuth2AuthenticationException(
                         BearerTokenErrors.invalidRequest("More than one Authorization header")));
+    }
+
+    /** A well-formed header's token read directly (see {@link BearerHeader}); anything else as Spring reads it. */
+    private static Mono<org.springframework.security.core.Authentication> bearer(
+            org.springframework.web.server.ServerWebExchange exchange, ServerBearerTokenAuthenticationConverter spring) {
+        String token = BearerHeader.token(exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION));
+        return token != null ? Mono.just(new org.springframework.security.oauth2.server.resource.authentication
+                .BearerTokenAuthenticationToken(token)) : spring.convert(exchange);
     }
 
     /**
