@@ -66,8 +66,7 @@ public class Patients {
 
     /** Every patient this account may act for: itself first, then its family members. */
     public Flux<UUID> actsFor(UUID accountId) {
-        return selfId(accountId).flatMapMany(self -> Flux.concat(Flux.just(self),
-                store.members(self).map(member -> member.patient().id())));
+        return store.actsFor(accountId).switchIfEmpty(Flux.error(() -> Problems.notFound("patient")));
     }
 
     /** The account's own profile and its family members, decrypted, for the patient's data export. */
