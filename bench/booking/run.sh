@@ -32,7 +32,7 @@ PORT=$PORT DATA_DIR=$DATA EMBEDDED_DB_PORT=$PGPORT INTEGRATION_CLIENT_SECRET=ben
   FORWARD_HEADERS_STRATEGY=framework MAX_UPCOMING_APPOINTMENTS=1000000 \
   java -Xmx1g ${APP_JAVA_OPTS:-} -jar api/target/api-0.1.0-SNAPSHOT.jar >"$DATA/app.log" 2>&1 &
 APP=$!
-trap 'kill $APP $WM 2>/dev/null; wait $APP 2>/dev/null; rm -rf "$DATA"' EXIT
+trap 'kill $APP $WM 2>/dev/null; wait $APP 2>/dev/null || true; rm -rf "$DATA"' EXIT
 for _ in $(seq 1 90); do curl -sf "http://127.0.0.1:$PORT/actuator/health/readiness" >/dev/null && break; sleep 1; done
 
 # CPU time (clock ticks) of processes, and of the whole machine (busy, all); PostgreSQL's postmaster counts the
