@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Function;
 import org.springframework.http.HttpStatus;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.Parameter;
@@ -46,12 +47,13 @@ class Catalog {
                 .executor(Runnable::run).buildAsync();
     }
 
-    private static <V> Mono<V> cached(AsyncCache<UUID, V> cache, UUID key, Mono<V> load) {
+    /** The cached list, or a fresh one; the query is built only on a miss. */
+    private static <V> Mono<V> cached(AsyncCache<UUID, V> cache, UUID key, Function<UUID, Mono<V>> load) {
         if (cache == null) {
-            return load;
+            return load.apply(key);
         }
         // A failed load is not kept: Caffeine drops a future that completes exceptionally.
-        return Mono.fromFuture(() -> cache.get(key, (k, executor) -> load.toFuture()), true);
+        return Mono.fromFuture(() -> cache.get(key, (k, executor) -> load.apply(k).toFuture()), true);
     }
 
     private void forget() {
@@ -114,24 +116,32 @@ class Catalog {
 
     /** Active departments by name. */
     Mono<List<BookingDtos.Department>> departments() {
-        return cached(departments, ALL, db.sql("select id, name, description, time_zone, booking_horizon_days from app.departments "
-                        + "where active order by name")
-                .map(row -> new BookingDtos.Department(row.get("id", UUID.class), row.get("name", String.class),
-                        row.get("description", String.class), row.get("time_zone", String.class),
-                        row.get("booking_horizon_days", Integer.class)))
-                .all().collectList());
+        return cached(departments, ALL, all -> loadDepartments());
     }
 
     /** Active doctors of active departments by name: one department's, or all when {@code departmentId} is null. */
     Mono<List<BookingDtos.Doctor>> doctors(UUID departmentId) {
-        return cached(doctors, departmentId == null ? ALL : departmentId, db.sql("select d.id, d.department_id, d.name, d.title, d.specialty, d.photo_url, d.bio from app.doctors d "
+        return cached(doctors, departmentId == null ? ALL : departmentId, key -> loadDoctors(departmentId));
+    }
+
+    private Mono<List<BookingDtos.Department>> loadDepartments() {
+        return db.sql("select id, name, description, time_zone, booking_horizon_days from app.departments "
+                        + "where active order by name")
+                .map(row -> new BookingDtos.Department(row.get("id", UUID.class), row.get("name", String.class),
+                        row.get("description", String.class), row.get("time_zone", String.class),
+                        row.get("booking_horizon_days", Integer.class)))
+                .all().collectList();
+    }
+
+    private Mono<List<BookingDtos.Doctor>> loadDoctors(UUID departmentId) {
+        return db.sql("select d.id, d.department_id, d.name, d.title, d.specialty, d.photo_url, d.bio from app.doctors d "
                         + "join app.departments dep on dep.id = d.department_id where d.active and dep.active "
                         + "and (cast(:department as uuid) is null or d.department_id = :department) order by d.name")
                 .bind("department", Parameter.fromOrEmpty(departmentId, UUID.class))
                 .map(row -> new BookingDtos.Doctor(row.get("id", UUID.class), row.get("department_id", UUID.class),
                         row.get("name", String.class), row.get("title", String.class), row.get("specialty", String.class),
                         row.get("photo_url", String.class), row.get("bio", String.class)))
-                .all().collectList());
+                .all().collectList();
     }
 
     /** A valid IANA zone id, the configured default when absent; a 400 naming the field otherwise. */

@@ -32,7 +32,10 @@ public class AuditLog implements DisposableBean {
             + "resource_id, action, outcome, request_id) ";
     private static final UUID[] NO_PATIENT = {null};
 
-    /** One call's rows: one per patient (or one without a patient), the other columns shared. */
+    /**
+     * One call's rows: one per patient (or one without a patient), the other columns shared. {@code seq} keeps two
+     * identical calls apart: the batcher answers equal keys with one load entry, and each call is a row of its own.
+     */
     private record Entry(long seq, String kind, String actor, UUID[] patients, String resource, String resourceId,
                          String action, String outcome, String request) {}
 
@@ -59,9 +62,15 @@ public class AuditLog implements DisposableBean {
     }
 
     private Mono<Void> record(UUID[] patients, String resource, String resourceId, String action, String outcome) {
-        return Actor.current().flatMap(actor -> Mono.deferContextual(context -> rows.get(new Entry(
-                calls.incrementAndGet(), actor.kind(), actor.id(), patients, resource, resourceId, action, outcome,
-                RequestIds.of(context))))).then();
+        return Actor.current().flatMap(actor -> Mono.deferContextual(context -> write(actor, patients, resource,
+                resourceId, action, outcome, RequestIds.of(context))));
+    }
+
+    /** Waits for the rows to be stored by the next group insert. */
+    private Mono<Void> write(Actor actor, UUID[] patients, String resource, String resourceId, String action,
+                             String outcome, String requestId) {
+        return rows.get(new Entry(calls.incrementAndGet(), actor.kind(), actor.id(), patients, resource, resourceId,
+                action, outcome, requestId)).then();
     }
 
     /** Every row of the calls made meanwhile, in the order they were made, in one statement. */
@@ -157,7 +166,7 @@ public class AuditLog implements DisposableBean {
 
     /** A refused request: who asked for what, and how it ended (denied or not found). */
     Mono<Void> refused(Actor actor, String requestId, String path, String method, String outcome) {
-        return rows.get(new Entry(calls.incrementAndGet(), actor.kind(), actor.id(), NO_PATIENT,
-                path.length() > 200 ? path.substring(0, 200) : path, null, method, outcome, requestId)).then();
+        return write(actor, NO_PATIENT, path.length() > 200 ? path.substring(0, 200) : path, null, method, outcome,
+                requestId);
     }
 }
