@@ -19,13 +19,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Seeds the booking benchmark over HTTP against a running service, with real tokens: a department, 20 doctors and
- * their slots through the integration API, and PATIENTS patients signed in through the WeChat flow (against the fake
+ * Seeds the booking benchmark over HTTP against a running service, with real tokens: a department, DOCTORS doctors
+ * (default 100) and their slots (9 a day for 12 days, capacity 50 each) through the integration API, and PATIENTS patients signed in through the WeChat flow (against the fake
  * WeChat server). Writes their access tokens, the slot ids and the doctor ids, one per line, to tokens.txt,
  * slots.txt and doctors.txt in OUT_DIR, for the load generator (wrk with bench/booking/wrk.lua).
  * Run by bench/booking/run.sh, which also starts the service, drives the load and measures PostgreSQL's own ceiling.
  *
- * Usage: java Bench.java BASE_URL CLIENT_ID CLIENT_SECRET PATIENTS OUT_DIR
+ * Usage: java Bench.java BASE_URL CLIENT_ID CLIENT_SECRET PATIENTS OUT_DIR [DOCTORS]
  */
 public class Bench {
 
@@ -38,6 +38,7 @@ public class Bench {
         String base = args[0];
         int patients = Integer.parseInt(args[3]);
         Path out = Path.of(args[4]);
+        int doctorCount = args.length > 5 ? Integer.parseInt(args[5]) : 100;
         String client = token(base, args[1], args[2]);
 
         String dep = "bench-dep-" + UUID.randomUUID();
@@ -45,7 +46,7 @@ public class Bench {
                 "{\"name\":\"Bench\",\"timeZone\":\"Asia/Shanghai\",\"bookingHorizonDays\":14,\"minNoticeMinutes\":0,\"version\":1}");
         List<String> doctors = new ArrayList<>();
         List<String> doctorIds = new ArrayList<>();
-        for (int d = 0; d < 20; d++) {
+        for (int d = 0; d < doctorCount; d++) {
             String ext = dep + "-doc-" + d;
             String body = put(base + "/integration/v1/doctors/" + ext, client,
                     "{\"departmentExternalId\":\"" + dep + "\",\"name\":\"Dr " + d + "\",\"version\":1}");
@@ -53,7 +54,7 @@ public class Bench {
             doctorIds.add(first(ID, body));
         }
         List<String> slotIds = seedSlots(base, client, doctors);
-        System.out.printf("seeded: 20 doctors, %d slots (capacity 50 each)%n", slotIds.size());
+        System.out.printf("seeded: %d doctors, %d slots (capacity 50 each)%n", doctorCount, slotIds.size());
 
         List<String> tokens = Collections.synchronizedList(new ArrayList<>());
         AtomicInteger n = new AtomicInteger();

@@ -1,83 +1,100 @@
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * Bookings at a fixed rate, for their latency below saturation (wrk measures the most the service can do; at that
- * point every request waits behind the others). Request i is due at start + i / RATE; at most CONNECTIONS are in
- * flight, and one that has to wait for a free connection waits on the clock: each latency runs from the request's
- * due time to its answer, so a stall shows in the figures instead of slowing the sender down.
+ * point every request waits behind the others). Request i is due at start + i / RATE and is sent by the first of
+ * CONNECTIONS workers that is free, each with its own kept-alive HTTP/1.1 connection; a request that has to wait for a
+ * free worker waits on the clock: each latency runs from the request's due time to its answer, so a stall shows in the
+ * figures instead of slowing the sender down (no coordinated omission).
+ * The client is plain blocking sockets, one thread per connection: the service shares the machine's cores with it,
+ * and the JDK's HttpClient cost about as much CPU per request as the service itself.
  * Reads tokens.txt and slots.txt from DIR (written by Bench.java) and prints one line in the same form as wrk.lua.
  *
- * Usage: java Paced.java BASE_URL DIR RATE SECONDS CONNECTIONS [WARMUP_SECONDS]
+ * Usage: java Paced.java BASE_URL DIR RATE SECONDS CONNECTIONS
  */
 public class Paced {
 
     public static void main(String[] args) throws Exception {
-        String base = args[0];
+        URI base = URI.create(args[0]);
         Path dir = Path.of(args[1]);
         double rate = Double.parseDouble(args[2]);
         int seconds = Integer.parseInt(args[3]);
         int connections = Integer.parseInt(args[4]);
-        int warmup = args.length > 5 ? Integer.parseInt(args[5]) : 0;
         List<String> tokens = Files.readAllLines(dir.resolve("tokens.txt"));
         List<String> slots = Files.readAllLines(dir.resolve("slots.txt"));
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .executor(Executors.newFixedThreadPool(2)).connectTimeout(Duration.ofSeconds(5)).build();
-        Semaphore inFlight = new Semaphore(connections);
-        if (warmup > 0) {
-            run(base, http, inFlight, tokens, slots, rate, warmup);
-        }
-        System.out.println(run(base, http, inFlight, tokens, slots, rate, seconds));
+        System.out.println(run(base, connections, tokens, slots, rate, seconds));
         System.exit(0);
     }
 
-    static String run(String base, HttpClient http, Semaphore inFlight, List<String> tokens, List<String> slots,
-                      double rate, int seconds) throws InterruptedException {
+    static String run(URI base, int connections, List<String> tokens, List<String> slots, double rate, int seconds)
+            throws InterruptedException {
         int n = (int) (rate * seconds);
         long[] latencies = new long[n];
         Map<Integer, Integer> statuses = new ConcurrentHashMap<>();
-        CountDownLatch answered = new CountDownLatch(n);
+        AtomicInteger next = new AtomicInteger();
         long start = System.nanoTime();
-        for (int i = 0; i < n; i++) {
-            long due = start + (long) (i * 1e9 / rate);
-            for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
-                LockSupport.parkNanos(wait);
-            }
-            inFlight.acquire();
-            ThreadLocalRandom random = ThreadLocalRandom.current();
-            HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/api/v1/appointments"))
-                    .header("Authorization", "Bearer " + tokens.get(random.nextInt(tokens.size())))
-                    .header("Content-Type", "application/json")
-                    .header("Idempotency-Key", UUID.randomUUID().toString())
-                    .timeout(Duration.ofSeconds(30))
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"slotId\":\"" + slots.get(random.nextInt(slots.size())) + "\"}"))
-                    .build();
-            int index = i;
-            http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, error) -> {
-                latencies[index] = System.nanoTime() - due;
-                statuses.merge(error != null ? -1 : response.statusCode(), 1, Integer::sum);
-                inFlight.release();
-                answered.countDown();
+        Thread[] workers = new Thread[connections];
+        for (int w = 0; w < connections; w++) {
+            workers[w] = new Thread(() -> {
+                Connection connection = null;
+                for (int i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
+                    long due = start + (long) (i * 1e9 / rate);
+                    for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
+                        LockSupport.parkNanos(wait);
+                    }
+                    ThreadLocalRandom random = ThreadLocalRandom.current();
+                    String body = "{\"slotId\":\"" + slots.get(random.nextInt(slots.size())) + "\"}";
+                    String request = "POST /api/v1/appointments HTTP/1.1\r\nHost: " + base.getHost() + ":" + base.getPort()
+                            + "\r\nAuthorization: Bearer " + tokens.get(random.nextInt(tokens.size()))
+                            + "\r\nContent-Type: application/json\r\nIdempotency-Key: " + UUID.randomUUID()
+                            + "\r\nContent-Length: " + body.length() + "\r\n\r\n" + body;
+                    int status;
+                    try {
+                        if (connection == null) {
+                            connection = new Connection(base);
+                        }
+                        status = connection.exchange(request.getBytes(StandardCharsets.US_ASCII));
+                        if (connection.closed) {
+                            connection.close();
+                            connection = null;
+                        }
+                    } catch (IOException e) {
+                        status = -1;
+                        if (connection != null) {
+                            connection.close();
+                            connection = null;
+                        }
+                    }
+                    latencies[i] = System.nanoTime() - due;
+                    statuses.merge(status, 1, Integer::sum);
+                }
+                if (connection != null) {
+                    connection.close();
+                }
             });
+            workers[w].start();
         }
-        answered.await(60, TimeUnit.SECONDS);
+        for (Thread worker : workers) {
+            worker.join();
+        }
         double elapsed = (System.nanoTime() - start) / 1e9;
         Arrays.sort(latencies);
         long errors = statuses.entrySet().stream().filter(e -> e.getKey() < 0 || e.getKey() >= 500)
@@ -89,5 +106,91 @@ public class Paced {
 
     static double ms(long[] sorted, double p) {
         return sorted[(int) Math.min(sorted.length - 1, Math.floor(p * sorted.length))] / 1e6;
+    }
+
+    /** One kept-alive HTTP/1.1 connection: sends a request and reads the whole answer (Content-Length or chunked). */
+    static final class Connection {
+        private final Socket socket;
+        private final OutputStream out;
+        private final InputStream in;
+        /** The service said it closes the connection after this answer. */
+        boolean closed;
+
+        Connection(URI base) throws IOException {
+            socket = new Socket();
+            socket.setTcpNoDelay(true);
+            socket.setSoTimeout(30_000);
+            socket.connect(new InetSocketAddress(base.getHost(), base.getPort()), 5_000);
+            out = socket.getOutputStream();
+            in = new BufferedInputStream(socket.getInputStream(), 16384);
+        }
+
+        int exchange(byte[] request) throws IOException {
+            out.write(request);
+            out.flush();
+            String statusLine = line();
+            int status = Integer.parseInt(statusLine.substring(9, 12));
+            long length = -1;
+            boolean chunked = false;
+            boolean close = false;
+            for (String header = line(); !header.isEmpty(); header = line()) {
+                String lower = header.toLowerCase(java.util.Locale.ROOT);
+                if (lower.startsWith("content-length:")) {
+                    length = Long.parseLong(lower.substring(15).trim());
+                } else if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {
+                    chunked = true;
+                } else if (lower.startsWith("connection:") && lower.contains("close")) {
+                    close = true;
+                }
+            }
+            if (chunked) {
+                for (long size = Long.parseLong(line().split(";")[0].trim(), 16); size > 0;
+                     size = Long.parseLong(line().split(";")[0].trim(), 16)) {
+                    skip(size);
+                    line();
+                }
+                for (String trailer = line(); !trailer.isEmpty(); trailer = line()) {
+                    // trailers: none expected
+                }
+            } else if (length > 0) {
+                skip(length);
+            }
+            closed = close;
+            return status;
+        }
+
+        private void skip(long bytes) throws IOException {
+            for (long left = bytes; left > 0; ) {
+                long skipped = in.skip(left);
+                if (skipped <= 0) {
+                    if (in.read() < 0) {
+                        throw new IOException("connection closed mid-answer");
+                    }
+                    skipped = 1;
+                }
+                left -= skipped;
+            }
+        }
+
+        private String line() throws IOException {
+            StringBuilder line = new StringBuilder();
+            for (int c = in.read(); c != '\n'; c = in.read()) {
+                if (c < 0) {
+                    throw new IOException("connection closed mid-answer");
+                }
+                if (c != '\r') {
+                    line.append((char) c);
+                }
+            }
+            return line.toString();
+        }
+
+        void close() {
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+        }
     }
 }

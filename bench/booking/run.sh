@@ -5,12 +5,17 @@
 # pgbench with the same SQL on the same database and prints the service/PostgreSQL ratio, and finally books at 0.6 of
 # pgbench's rate (Paced.java) for the latency below saturation. CPU per request is printed for each process.
 # Knobs: CONCURRENCY (64), DURATION seconds per phase (20), WARMUP seconds before each phase, not measured (10),
-# PATIENTS (3000).
+# JIT_WARMUP seconds of booking and search once before the first phase, not measured (180: on two cores a fresh JVM
+# compiles for about three minutes at full load, and costs up to three times the CPU per request meanwhile),
+# PATIENTS (3000), DOCTORS (100; each has 108 slots of capacity 50, so that few bookings meet a full slot or the
+# one-per-doctor-and-day rule).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 CONCURRENCY=${CONCURRENCY:-64}
 DURATION=${DURATION:-20}
 WARMUP=${WARMUP:-10}
+JIT_WARMUP=${JIT_WARMUP:-180}
+DOCTORS=${DOCTORS:-100}
 PATIENTS=${PATIENTS:-3000}
 PORT=${BENCH_PORT:-18080}
 PGPORT=${BENCH_PG_PORT:-55432}
@@ -76,9 +81,30 @@ load() {
   cpu_report request "$(echo "$line" | awk '{print $1}')" "$DURATION"
 }
 
+# jit_warmup: JIT_WARMUP seconds of the booking and search load in turns of 30 s, not measured, so that the phases
+# measure the service as it runs for days rather than a JVM still compiling its hot paths.
+jit_warmup() {
+  local from to left=$JIT_WARMUP mode=book targets turn t0 t1
+  from=$(date +%F); to=$(date -d '+13 days' +%F)
+  t0=$(ticks $APP)
+  while [ "$left" -gt 0 ]; do
+    turn=$(( left < 30 ? left : 30 ))
+    targets=$DATA/slots.txt; [ "$mode" = search ] && targets=$DATA/doctors.txt
+    wrk -t2 -c"$CONCURRENCY" -d"${turn}s" --timeout 30s -s bench/booking/wrk.lua "http://127.0.0.1:$PORT" \
+      -- "$mode" "$DATA/tokens.txt" "$targets" "$from" "$to" >/dev/null
+    left=$(( left - turn ))
+    if [ "$mode" = book ]; then mode=search; else mode=book; fi
+  done
+  t1=$(ticks $APP)
+  [ "$JIT_WARMUP" -gt 0 ] && awk -v s="$JIT_WARMUP" -v t=$((t1 - t0)) -v hz="$HZ" 'BEGIN {
+    printf "warm-up: %d s of booking and search in turns, not measured (service %.2f cores meanwhile)\n", s, t / hz / s }'
+  return 0
+}
+
 {
   echo "# Booking benchmark $(date -u +%FT%TZ) on $(nproc) cores; $CONCURRENCY connections (wrk), $DURATION s per phase after $WARMUP s of warm-up"
-  java bench/booking/Bench.java "http://127.0.0.1:$PORT" his-dev bench-secret "$PATIENTS" "$DATA"
+  java bench/booking/Bench.java "http://127.0.0.1:$PORT" his-dev bench-secret "$PATIENTS" "$DATA" "$DOCTORS"
+  jit_warmup
   load "booking  POST /api/v1/appointments" book "$DATA/slots.txt"
   load "search   GET /api/v1/slots" search "$DATA/doctors.txt"
   echo "invariants after the HTTP run:"
@@ -145,6 +171,16 @@ run_pgbench() {
     LINE=$(sed -n 's/^RESULT //p' "$DATA/paced.out")
     echo "booking  POST /api/v1/appointments at $RATE/s: $LINE"
     cpu_report request "$(echo "$LINE" | awk '{print $1}')" "$DURATION"
+    # PostgreSQL's own latency at the same rate: pgbench -R schedules its transactions the same way, and each
+    # latency below runs from the scheduled start (its log's time plus schedule lag).
+    rm -rf "$DATA/pglog"; mkdir "$DATA/pglog"
+    SQL=$PWD/bench/booking/book.sql
+    (cd "$DATA/pglog" && exec "$PGBENCH" -h 127.0.0.1 -p "$PGPORT" -U postgres -n -M prepared -c "$CONCURRENCY" -j 2 \
+      -R "$RATE" -T "$DURATION" -l -D nslots="$NSLOTS" -D npatients="$NPAT" -f "$SQL" postgres \
+      >"$DATA/pgbench.log" 2>&1) || { echo "pgbench failed:" >&2; tail -20 "$DATA/pgbench.log" >&2; exit 1; }
+    cat "$DATA"/pglog/pgbench_log.* | awk '{print $3 + $7}' | sort -n | awk -v rate="$RATE" '{ v[NR] = $1 } END {
+      printf "  pgbench, same SQL at %d/s: p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms\n", rate,
+        v[int(NR * 0.5) + 1] / 1000, v[int(NR * 0.9) + 1] / 1000, v[int(NR * 0.99) + 1] / 1000, v[NR] / 1000 }'
   done
 } | tee -a "$OUT"
 echo "recorded in $OUT"

@@ -1,6 +1,7 @@
 package com.patientcrm.webhooks;
 
 import com.patientcrm.auth.FieldCrypto;
+import com.patientcrm.notifications.Batcher;
 import com.patientcrm.notifications.OutboxEntry;
 import com.patientcrm.notifications.OutboxHandler;
 import com.patientcrm.notifications.Outcome;
@@ -22,6 +23,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.http.MediaType;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -40,7 +42,7 @@ import tools.jackson.databind.json.JsonMapper;
  * outbox message id, the same on every attempt, so the receiver can drop repeats.
  */
 @Component
-class WebhookSender implements OutboxHandler {
+class WebhookSender implements OutboxHandler, DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(WebhookSender.class);
 
@@ -51,6 +53,8 @@ class WebhookSender implements OutboxHandler {
     private final WebhookProperties properties;
     private final WebClient http;
     private final CircuitBreakerRegistry breakers;
+    /** Every booking, cancellation and reschedule publishes an event: their targets are looked up together. */
+    private final Batcher<TargetQuery, List<Target>> targets;
 
     WebhookSender(DatabaseClient db, JsonMapper json, FieldCrypto crypto, Clock clock, WebhookProperties properties) {
         this.db = db;
@@ -75,6 +79,12 @@ class WebhookSender implements OutboxHandler {
                 .waitDurationInOpenState(properties.breakerOpenFor())
                 .permittedNumberOfCallsInHalfOpenState(1)
                 .build());
+        this.targets = Batcher.of("webhooks.targets", List.of(), this::loadTargets);
+    }
+
+    @Override
+    public void destroy() {
+        targets.dispose();
     }
 
     @Override
@@ -86,30 +96,60 @@ class WebhookSender implements OutboxHandler {
     @Override
     public Mono<Outcome> handle(OutboxEntry entry) {
         String type = entry.text("type");
-        Map<String, Object> event = new LinkedHashMap<>();
-        event.put("type", type);
-        event.put("timestamp", entry.createdAt().toString());
-        event.put("data", entry.payload().get("data"));
-        String body = json.writeValueAsString(event);
-        return targets(entry, type)
-                .flatMap(target -> send(entry, type, body, target), 4)
-                .collectList()
-                .map(this::outcome);
+        String only = entry.text("endpointId");
+        return targets.get(new TargetQuery(entry.id(), type, entry.createdAt(), only == null ? null : UUID.fromString(only)))
+                .flatMap(found -> {
+                    if (found.isEmpty()) {
+                        return Mono.just(Outcome.done());
+                    }
+                    Map<String, Object> event = new LinkedHashMap<>();
+                    event.put("type", type);
+                    event.put("timestamp", entry.createdAt().toString());
+                    event.put("data", entry.payload().get("data"));
+                    String body = json.writeValueAsString(event);
+                    return Flux.fromIterable(found)
+                            .flatMap(target -> send(entry, type, body, target), 4)
+                            .collectList()
+                            .map(this::outcome);
+                });
     }
 
-    private Flux<Target> targets(OutboxEntry entry, String type) {
-        String only = entry.text("endpointId");
-        String which = only != null ? "e.id = :only " : ":type = any(e.event_types) and e.created_at <= :created ";
-        DatabaseClient.GenericExecuteSpec spec = db.sql("select e.id, e.url, e.secret, case when "
-                        + "e.previous_secret_expires_at > now() then e.previous_secret end as previous_secret "
-                        + "from app.webhook_endpoints e where e.active and " + which + "and not exists (select 1 from "
-                        + "app.webhook_attempts a where a.message_id = :message and a.endpoint_id = e.id and a.succeeded)")
-                .bind("message", entry.id());
-        spec = only != null ? spec.bind("only", UUID.fromString(only))
-                : spec.bind("type", type).bind("created", entry.createdAt());
-        return spec.map(row -> new Target(row.get("id", UUID.class), row.get("url", String.class),
-                        row.get("secret", byte[].class), row.get("previous_secret", byte[].class)))
-                .all();
+    /** Which endpoints a message still has to reach: see {@link #loadTargets}. */
+    record TargetQuery(UUID message, String type, Instant createdAt, UUID only) {}
+
+    /**
+     * For each message, the endpoints it goes to and has not reached yet, in one query for the batch: the message's
+     * one endpoint (a ping), else every active endpoint subscribed to its type that existed when it was published.
+     */
+    private Mono<Map<TargetQuery, List<Target>>> loadTargets(List<TargetQuery> queries) {
+        int n = queries.size();
+        UUID[] messages = new UUID[n];
+        String[] types = new String[n];
+        String[] created = new String[n];
+        String[] only = new String[n];
+        for (int i = 0; i < n; i++) {
+            TargetQuery q = queries.get(i);
+            messages[i] = q.message();
+            types[i] = q.type() == null ? "" : q.type();
+            created[i] = q.createdAt().toString();
+            only[i] = q.only() == null ? "" : q.only().toString();
+        }
+        return db.sql("select q.i, e.id, e.url, e.secret, case when e.previous_secret_expires_at > now() "
+                        + "then e.previous_secret end as previous_secret "
+                        + "from unnest(cast(:messages as uuid[]), cast(:types as text[]), "
+                        + "cast(cast(:created as text[]) as timestamptz[]), cast(:only as text[])) "
+                        + "with ordinality as q(message, type, created, only_id, i) "
+                        + "join app.webhook_endpoints e on e.active and case when q.only_id <> '' "
+                        + "then e.id = cast(q.only_id as uuid) else q.type = any(e.event_types) and e.created_at <= q.created end "
+                        + "where not exists (select 1 from app.webhook_attempts a where a.message_id = q.message "
+                        + "and a.endpoint_id = e.id and a.succeeded) order by q.i, e.created_at, e.id")
+                .bind("messages", messages).bind("types", types).bind("created", created).bind("only", only)
+                .map(row -> Map.entry(queries.get(row.get("i", Long.class).intValue() - 1),
+                        new Target(row.get("id", UUID.class), row.get("url", String.class),
+                                row.get("secret", byte[].class), row.get("previous_secret", byte[].class))))
+                .all()
+                .collect(Collectors.groupingBy(Map.Entry::getKey,
+                        Collectors.mapping(Map.Entry::getValue, Collectors.toList())));
     }
 
     private Mono<Result> send(OutboxEntry entry, String type, String body, Target target) {

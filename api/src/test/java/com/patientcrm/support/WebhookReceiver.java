@@ -21,7 +21,7 @@ import java.util.concurrent.Executors;
 public final class WebhookReceiver implements AutoCloseable {
 
     /** A request as it arrived, with the status it was answered with. */
-    public record Received(Map<String, List<String>> headers, String body, Instant at, int status) {
+    public record Received(Map<String, List<String>> headers, String body, Instant at, int status, String path) {
         public String header(String name) {
             return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
                     .map(e -> e.getValue().get(0)).findFirst().orElse(null);
@@ -52,7 +52,7 @@ public final class WebhookReceiver implements AutoCloseable {
             Answer answer = script.pollFirst();
             answer = answer == null ? fallback : answer;
             received.add(new Received(Map.copyOf(exchange.getRequestHeaders()), new String(body, StandardCharsets.UTF_8),
-                    at, answer.status()));
+                    at, answer.status(), exchange.getRequestURI().getPath()));
             if (answer.delayMillis() > 0) {
                 try {
                     Thread.sleep(answer.delayMillis());

@@ -300,6 +300,35 @@ class WebhookIntegrationTests extends IntegrationTest {
         assertThat(receiver.received().get(0).header("webhook-id")).isEqualTo(id.toString());
     }
 
+    /**
+     * Messages handled together have their endpoints looked up in one query: each still reaches exactly the endpoints
+     * it was published for: by type, a ping only its own, and none created after it.
+     */
+    @Test
+    void eventsAndPingsHandledTogetherEachReachTheirOwnEndpoints() {
+        create(receiver.url("/booked"), List.of("appointment.booked"));
+        Map<?, ?> cancels = create(receiver.url("/cancelled"), List.of("appointment.cancelled"));
+        LocalDateTime start = LocalDate.now().plusDays(4).atTime(LocalTime.of(8, 0));
+        List<String> patients = java.util.stream.IntStream.range(0, 8).mapToObj(i -> patientToken()).toList();
+        List<UUID> slots = java.util.stream.IntStream.range(0, 8)
+                .mapToObj(i -> hospital.slot(seeded, start.plusMinutes(30L * i), "Asia/Shanghai", 1)).toList();
+
+        List<String> booked = java.util.stream.IntStream.range(0, 8).parallel()
+                .mapToObj(i -> book(patients.get(i), slots.get(i))).toList();
+        UUID ping = ping(cancels);
+        create(receiver.url("/late"), List.of("appointment.booked"));
+
+        await().atMost(WAIT).until(() -> "done".equals(status(ping)) && booked.stream().allMatch(a -> about(a).size() == 1));
+        await().during(Duration.ofMillis(500)).atMost(WAIT).until(() -> receiver.received().size() == 9);
+        Map<String, List<String>> byPath = receiver.received().stream().collect(Collectors.groupingBy(
+                WebhookReceiver.Received::path, Collectors.mapping(r -> r.header("webhook-id"), Collectors.toList())));
+        assertThat(byPath).containsOnlyKeys("/booked", "/cancelled");
+        assertThat(byPath.get("/cancelled")).containsExactly(ping.toString());
+        assertThat(byPath.get("/booked")).hasSize(8).doesNotHaveDuplicates();
+        assertThat(booked).allSatisfy(a -> assertThat(about(a)).singleElement()
+                .satisfies(r -> assertThat(r.path()).isEqualTo("/booked")));
+    }
+
     private WebTestClient asClient() {
         return http.mutate().defaultHeaders(h -> h.setBearerAuth(client)).build();
     }
