@@ -8,13 +8,14 @@
 # surveys 5%. WARMUP seconds of the same load come first, in the same Gatling run, and are not counted. Prints requests/s,
 # p50/p95/p99/max per group and overall, errors (no answer, or anything but 2xx and the expected 409s), the CPU taken
 # by the service, PostgreSQL and Gatling, the service's peak resident memory, and checks the bookings in the database.
-# Knobs: RATE (1000), DURATION (300), WARMUP (90), PATIENTS (3000), APP_JAVA_OPTS (-Xmx192m). Needs psql.
+# Knobs: RATE (1000), DURATION (300), WARMUP (180: a fresh JVM compiles for about three minutes at this rate on two
+# cores, and sheds load meanwhile), PATIENTS (3000), APP_JAVA_OPTS (-Xmx192m). Needs psql.
 # Records bench/results/load-<UTC time>.txt; Gatling's HTML report and the service's log stay in bench/load/target/.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 RATE=${RATE:-1000}
 DURATION=${DURATION:-300}
-WARMUP=${WARMUP:-90}
+WARMUP=${WARMUP:-180}
 PATIENTS=${PATIENTS:-3000}
 # Heap: the live set is ~45 MB after a full GC, and metaspace, code cache, G1's own structures and the rest take
 # ~250 MB besides the heap: 192 MB of heap keeps the resident set under the 512 MB target even when overloaded.

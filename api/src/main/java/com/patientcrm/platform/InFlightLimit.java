@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -36,10 +37,11 @@ import tools.jackson.databind.json.JsonMapper;
  * written, they fail, or the client goes away); the next one answers 503 {@code overloaded} with Retry-After at
  * once. It runs before Spring Security, so a refused request costs no token check and no database work.
  *
- * <p>Never counted or refused: the actuator (health probes and metrics must answer when the service is busiest) and
- * long-lived streams, which would hold a place for hours: a GET asking for {@code text/event-stream} (the staff
- * ticket stream) or a WebSocket upgrade. A stream asked for with a broader {@code Accept} is counted only until its
- * headers go out.
+ * <p>Never counted or refused: the actuator (health probes and metrics must answer when the service is busiest) and a
+ * GET of a long-lived stream ({@code crm.http.stream-paths}, the staff ticket stream), which would hold a place for
+ * hours. Only those exact paths: a header (an {@code Accept: text/event-stream}, an {@code Upgrade}) on another route
+ * does not get a request past the limit. Any other answer that turns out to be a stream is counted only until its
+ * headers go out. The Retry-After of a refusal is spread over {@code retry-after} to twice that.
  */
 @Component
 @Order(InFlightLimit.ORDER)
@@ -51,7 +53,8 @@ class InFlightLimit implements WebFilter {
     private static final long WARN_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final int limit;
-    private final String retryAfter;
+    private final long retryAfter;
+    private final java.util.Set<String> streams;
     private final String actuator;
     private final JsonMapper json;
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -62,7 +65,8 @@ class InFlightLimit implements WebFilter {
     InFlightLimit(HttpProperties properties, @Value("${management.endpoints.web.base-path:/actuator}") String actuator,
                   JsonMapper json, ObjectProvider<MeterRegistry> meters) {
         this.limit = properties.maxInFlight();
-        this.retryAfter = Long.toString(properties.retryAfterSeconds());
+        this.retryAfter = properties.retryAfterSeconds();
+        this.streams = java.util.Set.copyOf(properties.streamPaths());
         this.actuator = actuator;
         this.json = json;
         MeterRegistry registry = meters.getIfAvailable(SimpleMeterRegistry::new);
@@ -116,15 +120,13 @@ class InFlightLimit implements WebFilter {
         if (path.startsWith(actuator) && (path.length() == actuator.length() || path.charAt(actuator.length()) == '/')) {
             return true;
         }
-        HttpHeaders headers = request.getHeaders();
-        return "websocket".equalsIgnoreCase(headers.getUpgrade()) || HttpMethod.GET.equals(request.getMethod())
-                && headers.getOrEmpty(HttpHeaders.ACCEPT).stream()
-                .anyMatch(accept -> accept.toLowerCase(java.util.Locale.ROOT).contains(MediaType.TEXT_EVENT_STREAM_VALUE));
+        return HttpMethod.GET.equals(request.getMethod()) && streams.contains(path);
     }
 
     private Mono<Void> refuse(ServerWebExchange exchange) {
         shed.increment();
         warnNowAndThen();
+        String retryAfter = Long.toString(ThreadLocalRandom.current().nextLong(this.retryAfter, 2 * this.retryAfter + 1));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("type", Problems.TYPE_PREFIX + "overloaded");
         body.put("title", "Service overloaded");

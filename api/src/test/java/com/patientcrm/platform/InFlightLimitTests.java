@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.support.StaticListableBeanFactory;
@@ -24,7 +25,8 @@ import tools.jackson.databind.json.JsonMapper;
 class InFlightLimitTests {
 
     private final MeterRegistry meters = new SimpleMeterRegistry();
-    private final InFlightLimit limit = new InFlightLimit(new HttpProperties(2, Duration.ofMillis(1500)), "/actuator",
+    private final InFlightLimit limit = new InFlightLimit(new HttpProperties(2, Duration.ofMillis(1500),
+            List.of("/staff/v1/feedback/stream")), "/actuator",
             JsonMapper.builder().build(), new StaticListableBeanFactory(Map.of("meters", meters))
                     .getBeanProvider(MeterRegistry.class));
 
@@ -44,7 +46,8 @@ class InFlightLimitTests {
         assertThat(reached[0]).isFalse();
         assertThat(refused.getResponse().getStatusCode()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
         assertThat(refused.getResponse().getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
-        assertThat(refused.getResponse().getHeaders().getFirst(HttpHeaders.RETRY_AFTER)).isEqualTo("2");
+        // 1.5 s rounds up to 2; spread over 2 to 4 s.
+        assertThat(Integer.parseInt(refused.getResponse().getHeaders().getFirst(HttpHeaders.RETRY_AFTER))).isBetween(2, 4);
         assertThat(refused.getResponse().getBodyAsString().block(Duration.ofSeconds(5)))
                 .contains("\"type\":\"urn:patientcrm:problem:overloaded\"", "\"status\":503",
                         "\"instance\":\"/api/v1/me\"");
@@ -94,16 +97,21 @@ class InFlightLimitTests {
         var two = limit.filter(get("/api/v1/me"), chain(held.asMono())).subscribe();
 
         for (ServerWebExchange exempt : new ServerWebExchange[] {get("/actuator/health/readiness"),
-                get("/actuator/prometheus"), get("/actuator"),
+                get("/actuator/prometheus"), get("/actuator"), get("/staff/v1/feedback/stream"),
                 MockServerWebExchange.from(MockServerHttpRequest.get("/staff/v1/feedback/stream")
-                        .accept(MediaType.TEXT_EVENT_STREAM)),
-                MockServerWebExchange.from(MockServerHttpRequest.get("/ws").header(HttpHeaders.UPGRADE, "websocket"))}) {
+                        .accept(MediaType.TEXT_EVENT_STREAM))}) {
             StepVerifier.create(limit.filter(exempt, chain(Mono.empty()))).verifyComplete();
             assertThat(exempt.getResponse().getStatusCode()).as(exempt.getRequest().getPath().value()).isNull();
         }
-        MockServerWebExchange lookalike = get("/actuatorx");
-        StepVerifier.create(limit.filter(lookalike, chain(Mono.empty()))).verifyComplete();
-        assertThat(lookalike.getResponse().getStatusCode()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
+        // Look-alikes, and headers that once let any request past: refused like the rest.
+        for (ServerWebExchange refused : new ServerWebExchange[] {get("/actuatorx"), get("/staff/v1/feedback/stream/x"),
+                MockServerWebExchange.from(MockServerHttpRequest.post("/staff/v1/feedback/stream")),
+                MockServerWebExchange.from(MockServerHttpRequest.get("/api/v1/slots").accept(MediaType.TEXT_EVENT_STREAM)),
+                MockServerWebExchange.from(MockServerHttpRequest.get("/api/v1/slots").header(HttpHeaders.UPGRADE, "websocket"))}) {
+            StepVerifier.create(limit.filter(refused, chain(Mono.empty()))).verifyComplete();
+            assertThat(refused.getResponse().getStatusCode()).as(refused.getRequest().getURI().toString())
+                    .isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
+        }
         assertThat(limit.inFlight()).isEqualTo(2);
 
         one.dispose();
@@ -112,8 +120,24 @@ class InFlightLimitTests {
     }
 
     @Test
+    void refusalsSpreadTheirRetryAfterOverOnceToTwiceTheSetting() {
+        Sinks.Empty<Void> held = Sinks.empty();
+        var one = limit.filter(get("/a"), chain(held.asMono())).subscribe();
+        var two = limit.filter(get("/a"), chain(held.asMono())).subscribe();
+        java.util.Set<String> seen = new java.util.TreeSet<>();
+        for (int i = 0; i < 200; i++) {
+            MockServerWebExchange refused = get("/a");
+            StepVerifier.create(limit.filter(refused, chain(Mono.empty()))).verifyComplete();
+            seen.add(refused.getResponse().getHeaders().getFirst(HttpHeaders.RETRY_AFTER));
+        }
+        assertThat(seen).containsExactly("2", "3", "4");
+        one.dispose();
+        two.dispose();
+    }
+
+    @Test
     void zeroMeansNoLimit() {
-        InFlightLimit off = new InFlightLimit(new HttpProperties(0, Duration.ofSeconds(1)), "/actuator",
+        InFlightLimit off = new InFlightLimit(new HttpProperties(0, Duration.ofSeconds(1), List.of()), "/actuator",
                 JsonMapper.builder().build(), new StaticListableBeanFactory().getBeanProvider(MeterRegistry.class));
         Sinks.Empty<Void> held = Sinks.empty();
         for (int i = 0; i < 10; i++) {
