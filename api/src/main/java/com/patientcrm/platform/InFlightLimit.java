@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -54,7 +55,7 @@ class InFlightLimit implements WebFilter {
 
     private final int limit;
     private final long retryAfter;
-    private final java.util.Set<String> streams;
+    private final Set<String> streams;
     private final String actuator;
     private final JsonMapper json;
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -66,7 +67,7 @@ class InFlightLimit implements WebFilter {
                   JsonMapper json, ObjectProvider<MeterRegistry> meters) {
         this.limit = properties.maxInFlight();
         this.retryAfter = properties.retryAfterSeconds();
-        this.streams = java.util.Set.copyOf(properties.streamPaths());
+        this.streams = Set.copyOf(properties.streamPaths());
         this.actuator = actuator;
         this.json = json;
         MeterRegistry registry = meters.getIfAvailable(SimpleMeterRegistry::new);

@@ -28,7 +28,8 @@ import reactor.core.publisher.MonoSink;
  * <p>Each call's answer is its key's value in the map the batch load answers; a key the map lacks completes empty,
  * or with {@code absent} when one is given. A failed load fails every call of its batch. Loads never run inside the
  * caller's transaction: use a batcher only where the caller has none, or where the load's work may stand apart from
- * it (the audit trail's rows). Public for the api module's audit trail; made for loads, not for general use.
+ * it (the audit trail's rows). Public for the api module (the audit trail's rows, the webhook sender's targets);
+ * made for loads, not for general use.
  */
 public final class Batcher<K, V> implements Disposable {
 
