@@ -27,8 +27,13 @@ import java.util.concurrent.locks.LockSupport;
  * The client is plain blocking sockets, one thread per connection: the service shares the machine's cores with it,
  * and the JDK's HttpClient cost about as much CPU per request as the service itself.
  * Reads tokens.txt and slots.txt from DIR (written by Bench.java) and prints one line in the same form as wrk.lua.
+ * The connections are opened before the clock starts, and the first WARMUP seconds of the schedule are sent but not
+ * counted (it prints COUNTING when the counted part starts): a client process that starts cold (its own JIT, 64 connection handshakes at once) put its start-up into
+ * the service's first second, which held most of the slow answers of a 30 s run.
+ * With PACED_TIMELINE=FILE it also writes each counted request's due time (s from the start of the counted part)
+ * and latency (ms) to FILE, to see whether the slow ones come together (a stall) or alone (queueing).
  *
- * Usage: java Paced.java BASE_URL DIR RATE SECONDS CONNECTIONS
+ * Usage: java Paced.java BASE_URL DIR RATE WARMUP SECONDS CONNECTIONS
  */
 public class Paced {
 
@@ -36,26 +41,34 @@ public class Paced {
         URI base = URI.create(args[0]);
         Path dir = Path.of(args[1]);
         double rate = Double.parseDouble(args[2]);
-        int seconds = Integer.parseInt(args[3]);
-        int connections = Integer.parseInt(args[4]);
+        int warmup = Integer.parseInt(args[3]);
+        int seconds = Integer.parseInt(args[4]);
+        int connections = Integer.parseInt(args[5]);
         List<String> tokens = Files.readAllLines(dir.resolve("tokens.txt"));
         List<String> slots = Files.readAllLines(dir.resolve("slots.txt"));
-        System.out.println(run(base, connections, tokens, slots, rate, seconds));
+        System.out.println(run(base, connections, tokens, slots, rate, warmup, seconds));
         System.exit(0);
     }
 
-    static String run(URI base, int connections, List<String> tokens, List<String> slots, double rate, int seconds)
-            throws InterruptedException {
+    static String run(URI base, int connections, List<String> tokens, List<String> slots, double rate, int warmup,
+                      int seconds) throws InterruptedException, IOException {
+        int skipped = (int) (rate * warmup);
         int n = (int) (rate * seconds);
+        int total = skipped + n;
         long[] latencies = new long[n];
         Map<Integer, Integer> statuses = new ConcurrentHashMap<>();
         AtomicInteger next = new AtomicInteger();
+        Connection[] opened = new Connection[connections];
+        for (int w = 0; w < connections; w++) {
+            opened[w] = new Connection(base);
+        }
         long start = System.nanoTime();
         Thread[] workers = new Thread[connections];
         for (int w = 0; w < connections; w++) {
+            Connection first = opened[w];
             workers[w] = new Thread(() -> {
-                Connection connection = null;
-                for (int i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
+                Connection connection = first;
+                for (int i = next.getAndIncrement(); i < total; i = next.getAndIncrement()) {
                     long due = start + (long) (i * 1e9 / rate);
                     for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
                         LockSupport.parkNanos(wait);
@@ -83,8 +96,10 @@ public class Paced {
                             connection = null;
                         }
                     }
-                    latencies[i] = System.nanoTime() - due;
-                    statuses.merge(status, 1, Integer::sum);
+                    if (i >= skipped) {
+                        latencies[i - skipped] = System.nanoTime() - due;
+                        statuses.merge(status, 1, Integer::sum);
+                    }
                 }
                 if (connection != null) {
                     connection.close();
@@ -92,10 +107,24 @@ public class Paced {
             });
             workers[w].start();
         }
+        for (long wait = start + warmup * 1_000_000_000L - System.nanoTime(); wait > 0;
+             wait = start + warmup * 1_000_000_000L - System.nanoTime()) {
+            LockSupport.parkNanos(wait);
+        }
+        System.out.println("COUNTING");
+        System.out.flush();
         for (Thread worker : workers) {
             worker.join();
         }
-        double elapsed = (System.nanoTime() - start) / 1e9;
+        double elapsed = (System.nanoTime() - start) / 1e9 - warmup;
+        String timeline = System.getenv("PACED_TIMELINE");
+        if (timeline != null) {
+            StringBuilder lines = new StringBuilder();
+            for (int i = 0; i < n; i++) {
+                lines.append(String.format("%.3f %.3f%n", i / rate, latencies[i] / 1e6));
+            }
+            Files.writeString(Path.of(timeline), lines);
+        }
         Arrays.sort(latencies);
         long errors = statuses.entrySet().stream().filter(e -> e.getKey() < 0 || e.getKey() >= 500)
                 .mapToLong(Map.Entry::getValue).sum();

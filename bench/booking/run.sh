@@ -4,7 +4,8 @@
 # concurrent bookings and slot searches over HTTP with real tokens (wrk), checks for double bookings, then runs
 # pgbench with the same SQL on the same database and prints the service/PostgreSQL ratio, and finally books at 0.6 of
 # pgbench's rate (Paced.java) for the latency below saturation. CPU per request is printed for each process.
-# Knobs: CONCURRENCY (64), DURATION seconds per phase (20), WARMUP seconds before each phase, not measured (10),
+# Knobs: CONCURRENCY (64), DURATION seconds per phase (20), PACED_DURATION seconds per fixed-rate phase (60: enough
+# answers for a steady p99), WARMUP seconds before each phase, not measured (10),
 # JIT_WARMUP seconds of booking and search once before the first phase, not measured (180: on two cores a fresh JVM
 # compiles for about three minutes at full load, and costs up to three times the CPU per request meanwhile),
 # PATIENTS (3000), DOCTORS (100; each has 108 slots of capacity 50, so that few bookings meet a full slot or the
@@ -13,6 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 CONCURRENCY=${CONCURRENCY:-64}
 DURATION=${DURATION:-20}
+PACED_DURATION=${PACED_DURATION:-60}
 WARMUP=${WARMUP:-10}
 JIT_WARMUP=${JIT_WARMUP:-180}
 DOCTORS=${DOCTORS:-100}
@@ -65,6 +67,7 @@ snapshot() {
 load() {
   local from to
   from=$(date +%F); to=$(date -d '+13 days' +%F)
+  drain
   if [ "$WARMUP" -gt 0 ]; then
     wrk -t2 -c"$CONCURRENCY" -d"${WARMUP}s" --timeout 30s -s bench/booking/wrk.lua "http://127.0.0.1:$PORT" \
       -- "$2" "$DATA/tokens.txt" "$3" "$from" "$to" >/dev/null
@@ -125,27 +128,55 @@ SQL
 NSLOTS=$($PSQL -c "select count(*) from bench.slot_ids")
 NPAT=$($PSQL -c "select count(*) from bench.patient_ids")
 NDOC=$($PSQL -c "select count(*) from bench.doctor_ids")
-# run_pgbench LABEL ARGS...: pgbench for WARMUP seconds (not measured), then DURATION seconds with a per-transaction
-# log; prints transactions/s, p50/p90/p99 latency and CPU per transaction, and sets TPS.
+# run_pgbench LABEL ARGS...: pgbench for WARMUP + DURATION seconds with a per-transaction log, of which the
+# transactions that ended in the first WARMUP seconds are left out (new backends preparing their statements put up to
+# half a second into pgbench's first second); prints transactions/s, p50/p90/p99 latency and CPU per transaction
+# over the rest, and sets TPS.
 run_pgbench() {
   local label=$1; shift
-  if [ "$WARMUP" -gt 0 ]; then
-    "$PGBENCH" -h 127.0.0.1 -p "$PGPORT" -U postgres -n -M prepared -c "$CONCURRENCY" -j 2 -T "$WARMUP" "$@" postgres >/dev/null 2>&1 || true
-  fi
+  drain
   rm -rf "$DATA/pglog"; mkdir "$DATA/pglog"
-  (cd "$DATA/pglog" && exec "$PGBENCH" -h 127.0.0.1 -p "$PGPORT" -U postgres -n -M prepared -c "$CONCURRENCY" -j 2 -T "$DURATION" -l \
-    "$@" postgres >"$DATA/pgbench.log" 2>&1) &
+  (cd "$DATA/pglog" && exec "$PGBENCH" -h 127.0.0.1 -p "$PGPORT" -U postgres -n -M prepared -c "$CONCURRENCY" -j 2 \
+    -T $((WARMUP + DURATION)) -l "$@" postgres >"$DATA/pgbench.log" 2>&1) &
   GEN=$!
+  sleep "$WARMUP"
   snapshot 0
   wait $GEN || { echo "pgbench failed:" >&2; tail -20 "$DATA/pgbench.log" >&2; exit 1; }
   snapshot 1
-  TPS=$(sed -n 's/^tps = \([0-9.]*\).*/\1/p' "$DATA/pgbench.log")
+  counted "$WARMUP" >"$DATA/counted"
   local n
-  n=$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' "$DATA/pgbench.log")
-  cat "$DATA"/pglog/pgbench_log.* | awk '{print $3}' | sort -n | awk -v tps="$TPS" -v label="$label" '{ v[NR] = $1 } END {
+  read -r n TPS <<<"$(awk 'NR == 1 { print $1, $2 }' "$DATA/counted")"
+  awk 'NR > 1' "$DATA/counted" | sort -n | awk -v tps="$TPS" -v label="$label" '{ v[NR] = $1 } END {
     printf "  %s: %.0f tps, p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms\n", label, tps,
       v[int(NR * 0.5) + 1] / 1000, v[int(NR * 0.9) + 1] / 1000, v[int(NR * 0.99) + 1] / 1000, v[NR] / 1000 }'
   cpu_report transaction "$n" "$DURATION"
+}
+# counted SKIP: from the pgbench log in $DATA/pglog, the transactions that ended at least SKIP seconds after the
+# first one did: a line with their number and rate, then each one's latency in microseconds (a log line is client,
+# transaction, latency, script, then the end as epoch seconds and microseconds).
+counted() {
+  cat "$DATA"/pglog/pgbench_log.* | awk -v skip="$1" '
+    { end[NR] = $5 + $6 / 1e6; lat[NR] = $3; if (NR == 1 || end[NR] < first) first = end[NR] }
+    END {
+      from = first + skip
+      for (i = 1; i <= NR; i++) if (end[i] >= from) { n++; if (end[i] > last) last = end[i] }
+      printf "%d %.1f\n", n, n / (last - from)
+      for (i = 1; i <= NR; i++) if (end[i] >= from) print lat[i]
+    }'
+}
+# drain: waits (at most 10 minutes) until the dispatcher has caught up with the outbox messages already due. pgbench's
+# bookings write the same outbox messages as the service's, so after a pgbench phase the dispatcher has tens of
+# thousands of confirmations and webhook events to send, which would otherwise run beside the next paced phase and
+# put another load's work into its latencies.
+drain() {
+  local t0=$SECONDS left
+  while :; do
+    left=$($PSQL -c "select count(*) from notifications.outbox where status in ('pending', 'claimed') and due_at <= now()")
+    [ "$left" -lt "$CONCURRENCY" ] && break
+    [ $((SECONDS - t0)) -ge 600 ] && { echo "  (the dispatcher had not caught up after 600 s: $left messages due)"; break; }
+    sleep 2
+  done
+  echo "  (waited $((SECONDS - t0)) s for the dispatcher to send the messages earlier phases left due)"
 }
 {
   echo "pgbench, same SQL on the same database ($CONCURRENCY clients; its 'load generator' is pgbench):"
@@ -162,23 +193,30 @@ run_pgbench() {
   # the service itself managed above.
   for RATE in $(awk -v t="$BOOK" 'BEGIN { printf "%.0f", 0.6 * t }') $(( APP_BOOK / 2 )); do
     echo "booking at a fixed $RATE/s over at most $CONCURRENCY connections (target p99 <= 50 ms at 0.6 of pgbench's rate):"
-    java bench/booking/Paced.java "http://127.0.0.1:$PORT" "$DATA" "$RATE" "$WARMUP" "$CONCURRENCY" >/dev/null
-    java bench/booking/Paced.java "http://127.0.0.1:$PORT" "$DATA" "$RATE" "$DURATION" "$CONCURRENCY" >"$DATA/paced.out" &
+    drain
+    # Paced.java opens its connections and sends WARMUP seconds of the schedule before it counts; the CPU snapshots
+    # are taken around the counted part only (from its COUNTING line).
+    java bench/booking/Paced.java "http://127.0.0.1:$PORT" "$DATA" "$RATE" "$WARMUP" "$PACED_DURATION" "$CONCURRENCY" \
+      >"$DATA/paced.out" &
     GEN=$!
+    until grep -q COUNTING "$DATA/paced.out" || ! kill -0 $GEN 2>/dev/null; do sleep 0.1; done
     snapshot 0
     wait $GEN
     snapshot 1
     LINE=$(sed -n 's/^RESULT //p' "$DATA/paced.out")
     echo "booking  POST /api/v1/appointments at $RATE/s: $LINE"
-    cpu_report request "$(echo "$LINE" | awk '{print $1}')" "$DURATION"
+    cpu_report request "$(echo "$LINE" | awk '{print $1}')" "$PACED_DURATION"
     # PostgreSQL's own latency at the same rate: pgbench -R schedules its transactions the same way, and with -R the
-    # time its log gives for each runs from the scheduled start (schedule lag included).
+    # time its log gives for each runs from the scheduled start (schedule lag included). Its first WARMUP seconds
+    # are left out, as the paced client's are: 64 new backends preparing their statements put up to half a second
+    # into pgbench's first second, and nothing after.
+    drain
     rm -rf "$DATA/pglog"; mkdir "$DATA/pglog"
     SQL=$PWD/bench/booking/book.sql
     (cd "$DATA/pglog" && exec "$PGBENCH" -h 127.0.0.1 -p "$PGPORT" -U postgres -n -M prepared -c "$CONCURRENCY" -j 2 \
-      -R "$RATE" -T "$DURATION" -l -D nslots="$NSLOTS" -D npatients="$NPAT" -f "$SQL" postgres \
+      -R "$RATE" -T $((WARMUP + PACED_DURATION)) -l -D nslots="$NSLOTS" -D npatients="$NPAT" -f "$SQL" postgres \
       >"$DATA/pgbench.log" 2>&1) || { echo "pgbench failed:" >&2; tail -20 "$DATA/pgbench.log" >&2; exit 1; }
-    cat "$DATA"/pglog/pgbench_log.* | awk '{print $3}' | sort -n | awk -v rate="$RATE" '{ v[NR] = $1 } END {
+    counted "$WARMUP" | awk 'NR > 1' | sort -n | awk -v rate="$RATE" '{ v[NR] = $1 } END {
       printf "  pgbench, same SQL at %d/s: p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms\n", rate,
         v[int(NR * 0.5) + 1] / 1000, v[int(NR * 0.9) + 1] / 1000, v[int(NR * 0.99) + 1] / 1000, v[NR] / 1000 }'
   done
