@@ -63,6 +63,20 @@ snapshot() {
   eval "APP$s=$(ticks $APP) PG$s=$(ticks $(pg_pids)) GEN$s=$(awk -v hz="$HZ" 'NR == 2 { gsub(/s/, ""); split($1, u, "m"); split($2, k, "m"); printf "%d", (u[1] * 60 + u[2] + k[1] * 60 + k[2]) * hz }' "$DATA/times")"
   read -r "BUSY$s" "ALL$s" <<<"$(machine)"
 }
+# drain: waits (at most 10 minutes) until the dispatcher has caught up with the outbox messages already due. pgbench's
+# bookings write the same outbox messages as the service's, so after a pgbench phase the dispatcher has tens of
+# thousands of confirmations and webhook events to send, which would otherwise run beside the next paced phase and
+# put another load's work into its latencies.
+drain() {
+  local t0=$SECONDS left
+  while :; do
+    left=$($PSQL -c "select count(*) from notifications.outbox where status in ('pending', 'claimed') and due_at <= now()")
+    [ "$left" -lt "$CONCURRENCY" ] && break
+    [ $((SECONDS - t0)) -ge 600 ] && { echo "  (the dispatcher had not caught up after 600 s: $left messages due)"; break; }
+    sleep 2
+  done
+  echo "  (waited $((SECONDS - t0)) s for the dispatcher to send the messages earlier phases left due)"
+}
 # load NAME MODE TARGETS: WARMUP seconds of wrk (not measured), then DURATION seconds measured, with CPU per request.
 load() {
   local from to
@@ -163,20 +177,6 @@ counted() {
       printf "%d %.1f\n", n, n / (last - from)
       for (i = 1; i <= NR; i++) if (end[i] >= from) print lat[i]
     }'
-}
-# drain: waits (at most 10 minutes) until the dispatcher has caught up with the outbox messages already due. pgbench's
-# bookings write the same outbox messages as the service's, so after a pgbench phase the dispatcher has tens of
-# thousands of confirmations and webhook events to send, which would otherwise run beside the next paced phase and
-# put another load's work into its latencies.
-drain() {
-  local t0=$SECONDS left
-  while :; do
-    left=$($PSQL -c "select count(*) from notifications.outbox where status in ('pending', 'claimed') and due_at <= now()")
-    [ "$left" -lt "$CONCURRENCY" ] && break
-    [ $((SECONDS - t0)) -ge 600 ] && { echo "  (the dispatcher had not caught up after 600 s: $left messages due)"; break; }
-    sleep 2
-  done
-  echo "  (waited $((SECONDS - t0)) s for the dispatcher to send the messages earlier phases left due)"
 }
 {
   echo "pgbench, same SQL on the same database ($CONCURRENCY clients; its 'load generator' is pgbench):"
