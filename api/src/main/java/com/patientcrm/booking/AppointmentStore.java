@@ -269,13 +269,27 @@ class AppointmentStore {
                 .map(AppointmentStore::appointment).one();
     }
 
-    Flux<BookingDtos.Appointment> list(List<UUID> patientIds, boolean upcoming) {
-        String when = upcoming ? "and a.status in ('BOOKED', 'CHECKED_IN') and s.ends_at >= now() order by s.starts_at, a.id"
-                : "and not (a.status in ('BOOKED', 'CHECKED_IN') and s.ends_at >= now()) order by s.starts_at desc, a.id";
-        return db.sql(VIEW + "where a.patient_id = any(:patients) " + when + " limit 200")
-                .bind("patients", patientIds.toArray(UUID[]::new))
-                .map(AppointmentStore::appointment).all();
+    /**
+     * Up to {@code limit} appointments of the patients, upcoming soonest first or past latest first (then by id),
+     * after the one at {@code after} in that order (from the start when null).
+     */
+    Flux<BookingDtos.Appointment> list(List<UUID> patientIds, boolean upcoming, ListPosition after, int limit) {
+        String which = upcoming ? "and a.status in ('BOOKED', 'CHECKED_IN') and s.ends_at >= now() "
+                : "and not (a.status in ('BOOKED', 'CHECKED_IN') and s.ends_at >= now()) ";
+        String from = after == null ? ""
+                : upcoming ? "and (s.starts_at > :at or (s.starts_at = :at and a.id > :afterId)) "
+                : "and (s.starts_at < :at or (s.starts_at = :at and a.id > :afterId)) ";
+        DatabaseClient.GenericExecuteSpec spec = db.sql(VIEW + "where a.patient_id = any(:patients) " + which + from
+                        + (upcoming ? "order by s.starts_at, a.id" : "order by s.starts_at desc, a.id") + " limit :limit")
+                .bind("patients", patientIds.toArray(UUID[]::new)).bind("limit", limit);
+        if (after != null) {
+            spec = spec.bind("at", after.start().atOffset(java.time.ZoneOffset.UTC)).bind("afterId", after.id());
+        }
+        return spec.map(AppointmentStore::appointment).all();
     }
+
+    /** Where a page of {@link #list} ends: the last appointment's start and id. */
+    record ListPosition(java.time.Instant start, UUID id) {}
 
     private Mono<Void> history(UUID appointmentId, String status, String actorKind, String actorId) {
         return db.sql("insert into app.appointment_status_history (appointment_id, status, actor_kind, actor_id) "

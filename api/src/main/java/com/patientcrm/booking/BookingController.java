@@ -1,12 +1,16 @@
 package com.patientcrm.booking;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
 import java.net.URI;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.http.CacheControl;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -19,6 +23,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import com.patientcrm.platform.Cursors;
 import com.patientcrm.privacy.AuditLog;
 import reactor.core.publisher.Mono;
 
@@ -71,14 +76,45 @@ class BookingController {
         });
     }
 
+    /**
+     * A page of the account's appointments, as a plain array (the shape this route always had); when there are
+     * more, a {@code Link} header with {@code rel="next"} gives the next page's address, relative to this one.
+     */
     @GetMapping("/api/v1/appointments")
     Mono<ResponseEntity<List<BookingDtos.Appointment>>> appointments(
             @AuthenticationPrincipal Jwt jwt,
-            @RequestParam(defaultValue = "upcoming") @Pattern(regexp = "upcoming|past") String status) {
-        return bookings.list(account(jwt), status.equals("upcoming")).collectList()
-                .flatMap(list -> audit.readAll("appointment", list.stream().map(BookingDtos.Appointment::patientId).toList())
-                        .thenReturn(list))
-                .map(BookingController::private_);
+            @RequestParam(defaultValue = "upcoming") @Pattern(regexp = "upcoming|past") String status,
+            @RequestParam(required = false) @Size(max = 200) String cursor,
+            @RequestParam(defaultValue = "200") @Min(1) @Max(200) int limit) {
+        AppointmentStore.ListPosition after = null;
+        if (cursor != null) {
+            String[] parts = Cursors.decode(cursor, 3);
+            if (!parts[0].equals(status)) {
+                throw Cursors.invalid();
+            }
+            after = new AppointmentStore.ListPosition(Cursors.instant(parts[1]), uuid(parts[2]));
+        }
+        return bookings.list(account(jwt), status.equals("upcoming"), after, limit + 1).collectList()
+                .flatMap(rows -> {
+                    List<BookingDtos.Appointment> page = rows.size() > limit ? rows.subList(0, limit) : rows;
+                    return audit.readAll("appointment", page.stream().map(BookingDtos.Appointment::patientId).toList())
+                            .thenReturn(page.size() < rows.size() ? nextPage(status, limit, page.get(page.size() - 1))
+                                    .body(page) : private_(page));
+                });
+    }
+
+    private static ResponseEntity.BodyBuilder nextPage(String status, int limit, BookingDtos.Appointment last) {
+        String next = Cursors.encode(status, Cursors.micros(last.start().toInstant()), last.id().toString());
+        return ResponseEntity.ok().cacheControl(CacheControl.noStore()).header(HttpHeaders.LINK,
+                "</api/v1/appointments?status=" + status + "&limit=" + limit + "&cursor=" + next + ">; rel=\"next\"");
+    }
+
+    private static UUID uuid(String text) {
+        try {
+            return UUID.fromString(text);
+        } catch (IllegalArgumentException e) {
+            throw Cursors.invalid();
+        }
     }
 
     @GetMapping("/api/v1/appointments/{id}")

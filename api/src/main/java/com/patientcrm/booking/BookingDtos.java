@@ -59,6 +59,10 @@ final class BookingDtos {
 
     record SessionCancelled(int slotsBlocked, int appointmentsCancelled) {}
 
+    record SessionReopening(@NotNull LocalDate date, java.time.LocalTime from, java.time.LocalTime to) {}
+
+    record SessionReopened(int slotsReopened) {}
+
     /** An appointment as the hospital's systems see it in the change feed. */
     record AppointmentChange(UUID id, String status, UUID slotId, String slotExternalId, String doctorExternalId,
                              UUID patientId, String patientName, OffsetDateTime start, String timeZone,

@@ -96,8 +96,7 @@ public class Bookings {
                         return Mono.error(BookingProblems.notCancellable("Only a booked appointment can be cancelled."));
                     }
                     return store.cancel(appointmentId, properties.cancelCutoff(), "patient", accountId.toString())
-                            .switchIfEmpty(Mono.error(() -> BookingProblems.notCancellable("It is too close to the "
-                                    + "appointment to cancel online; please contact the hospital.")))
+                            .switchIfEmpty(Mono.defer(() -> whyNot(appointmentId, "cancel")))
                             .flatMap(released -> messages.cancelled(appointmentId, released, "patient")
                                     .then(waitlist.offer(released.doctorId(), released.day()))
                                     .then(store.find(appointmentId)));
@@ -157,8 +156,7 @@ public class Bookings {
                                             : store.takePlace(slotId))
                                     .flatMap(taken -> taken ? store.move(appointmentId, slot, properties.cancelCutoff(), accountId)
                                             : Mono.error(BookingProblems.slotFull()))
-                                    .switchIfEmpty(Mono.error(() -> BookingProblems.notCancellable("It is too close to "
-                                            + "the appointment to move it online; please contact the hospital.")))
+                                    .switchIfEmpty(Mono.defer(() -> whyNot(appointmentId, "move")))
                                     .flatMap(released -> messages.rescheduled(appointmentId, released, slot)
                                             .then(waitlist.offer(released.doctorId(), released.day()))
                                             .then(store.find(appointmentId))));
@@ -166,8 +164,21 @@ public class Bookings {
                 .as(tx::transactional));
     }
 
-    Flux<BookingDtos.Appointment> list(UUID accountId, boolean upcoming) {
-        return patients.actsFor(accountId).collectList().flatMapMany(mine -> store.list(mine, upcoming));
+    /**
+     * Why a cancellation or move of an appointment read as booked changed nothing: it is too close to the start, or
+     * a concurrent request (the patient's own on another device, the hospital stopping the session) changed it
+     * meanwhile, which a fresh read in the same transaction sees.
+     */
+    private <T> Mono<T> whyNot(UUID appointmentId, String verb) {
+        return store.find(appointmentId).flatMap(now -> Mono.error("BOOKED".equals(now.status())
+                ? BookingProblems.notCancellable("It is too close to the appointment to " + verb + " it online; "
+                        + "please contact the hospital.")
+                : BookingProblems.notCancellable("The appointment was changed meanwhile and is now " + now.status()
+                        + "; only a booked appointment can be " + ("cancel".equals(verb) ? "cancelled." : "moved."))));
+    }
+
+    Flux<BookingDtos.Appointment> list(UUID accountId, boolean upcoming, AppointmentStore.ListPosition after, int limit) {
+        return patients.actsFor(accountId).collectList().flatMapMany(mine -> store.list(mine, upcoming, after, limit));
     }
 
     Mono<BookingDtos.Appointment> get(UUID accountId, UUID appointmentId) {

@@ -19,7 +19,7 @@ import reactor.core.publisher.Mono;
 
 /**
  * What the hospital's systems do to appointments: record visit outcomes, stop a doctor's session (cancelling its
- * appointments, and telling each patient), and read every change since a point in time, page by page.
+ * appointments, and telling each patient) or open it again, and read every change since a point in time, page by page.
  */
 @Service
 class HospitalAppointments {
@@ -33,18 +33,25 @@ class HospitalAppointments {
     private final DatabaseClient db;
     private final TransactionalOperator tx;
     private final BookingMessages messages;
+    private final Waitlist waitlist;
 
-    HospitalAppointments(DatabaseClient db, TransactionalOperator tx, BookingMessages messages) {
+    HospitalAppointments(DatabaseClient db, TransactionalOperator tx, BookingMessages messages, Waitlist waitlist) {
         this.db = db;
         this.tx = tx;
         this.messages = messages;
+        this.waitlist = waitlist;
     }
 
-    /** The visit's outcome; diagnoses (COMPLETED only) are stored also when the visit was completed already. */
+    /**
+     * The visit's outcome; diagnoses (COMPLETED only) are stored also when the visit was completed already.
+     * Outcomes cannot come before the visit, by the database's clock: a check-in, or a completion without one, not
+     * before the appointment's day has begun in the slot's time zone; a no-show not before the appointment's start.
+     */
     Mono<BookingDtos.AppointmentChange> recordVisit(UUID appointmentId, String status, List<String> diagnoses,
                                                     String clientId) {
-        return db.sql("update app.appointments a set status = :status, updated_at = now() from app.doctors d "
-                        + "where a.id = :id and a.status = any(:from) and d.id = a.doctor_id "
+        return db.sql("update app.appointments a set status = :status, updated_at = now() from app.doctors d, app.slots s "
+                        + "where a.id = :id and a.status = any(:from) and d.id = a.doctor_id and s.id = a.slot_id "
+                        + "and " + NOT_TOO_EARLY + " "
                         + "returning a.id, a.patient_id, a.doctor_id, d.department_id, a.updated_at")
                 .bind("status", status).bind("id", appointmentId)
                 .bind("from", ALLOWED_FROM.get(status).toArray(String[]::new))
@@ -58,6 +65,7 @@ class HospitalAppointments {
                 .switchIfEmpty(Mono.defer(() -> change(appointmentId)
                         .switchIfEmpty(Mono.error(() -> Problems.notFound("appointment")))
                         .flatMap(current -> current.status().equals(status) ? Mono.just(appointmentId)
+                                : ALLOWED_FROM.get(status).contains(current.status()) ? Mono.error(tooEarly(status, current))
                                 : Mono.error(Problems.of(HttpStatus.CONFLICT, "invalid-transition", "Invalid transition",
                                         "An appointment that is " + current.status() + " cannot become " + status + ".")))))
                 .flatMap(id -> diagnoses == null ? Mono.just(id)
@@ -71,24 +79,49 @@ class HospitalAppointments {
     /** Blocks the doctor's open slots that day (within the times given) and cancels their booked appointments. */
     Mono<BookingDtos.SessionCancelled> cancelSession(String doctorExternalId, BookingDtos.SessionCancellation body,
                                                      String clientId) {
-        if (body.from() != null && body.to() != null && !body.from().isBefore(body.to())) {
+        return session(doctorExternalId, body.date(), body.from(), body.to(), "open", "blocked")
+                .flatMap(blocked -> blocked.slots().isEmpty() ? Mono.just(new BookingDtos.SessionCancelled(0, 0))
+                        : cancelAppointmentsOf(blocked.slots(), body.reason(), clientId)
+                                // People whose held place was stopped are back in line, in their place, and the
+                                // first of them gets a free place left on the rest of the day, if there is one.
+                                .flatMap(cancelled -> waitlist.offer(blocked.doctorId(), body.date()).thenReturn(cancelled)))
+                .as(tx::transactional);
+    }
+
+    /**
+     * Opens the doctor's blocked slots that day (within the times given) again, for a session stopped by mistake or
+     * resumed; their places go first to the people waiting for that doctor-day, in the same transaction. The
+     * appointments the stop cancelled stay cancelled: their patients were told, and book again if they wish.
+     */
+    Mono<BookingDtos.SessionReopened> reopenSession(String doctorExternalId, BookingDtos.SessionReopening body) {
+        return session(doctorExternalId, body.date(), body.from(), body.to(), "blocked", "open")
+                .flatMap(reopened -> (reopened.slots().isEmpty() ? Mono.<Void>empty() : waitlist.offer(reopened.doctorId(), body.date()))
+                        .thenReturn(new BookingDtos.SessionReopened(reopened.slots().size())))
+                .as(tx::transactional);
+    }
+
+    private record SessionSlots(UUID doctorId, List<UUID> slots) {}
+
+    /** Moves the doctor's slots that day starting within [from, to) (slot-local times) from one status to the other. */
+    private Mono<SessionSlots> session(String doctorExternalId, java.time.LocalDate day, LocalTime from, LocalTime to,
+                                       String fromStatus, String toStatus) {
+        if (from != null && to != null && !from.isBefore(to)) {
             return Mono.error(Problems.invalidField("to", "must be later than from"));
         }
         return db.sql("select id from app.doctors where external_id = :ext").bind("ext", doctorExternalId)
                 .map(row -> row.get("id", UUID.class)).one()
                 .switchIfEmpty(Mono.error(() -> Problems.notFound("doctor")))
-                .flatMap(doctorId -> db.sql("update app.slots set status = 'blocked', updated_at = now() "
-                                + "where doctor_id = :doctor and local_date = :day and status = 'open' "
+                .flatMap(doctorId -> db.sql("update app.slots set status = :to_status, updated_at = now() "
+                                + "where doctor_id = :doctor and local_date = :day and status = :from_status "
                                 + "and (cast(:from as time) is null or (starts_at at time zone time_zone)::time >= :from) "
                                 + "and (cast(:to as time) is null or (starts_at at time zone time_zone)::time < :to) "
                                 + "returning id")
-                        .bind("doctor", doctorId).bind("day", body.date())
-                        .bind("from", Parameter.fromOrEmpty(body.from(), LocalTime.class))
-                        .bind("to", Parameter.fromOrEmpty(body.to(), LocalTime.class))
-                        .map(row -> row.get("id", UUID.class)).all().collectList())
-                .flatMap(slots -> slots.isEmpty() ? Mono.just(new BookingDtos.SessionCancelled(0, 0))
-                        : cancelAppointmentsOf(slots, body.reason(), clientId))
-                .as(tx::transactional);
+                        .bind("to_status", toStatus).bind("from_status", fromStatus)
+                        .bind("doctor", doctorId).bind("day", day)
+                        .bind("from", Parameter.fromOrEmpty(from, LocalTime.class))
+                        .bind("to", Parameter.fromOrEmpty(to, LocalTime.class))
+                        .map(row -> row.get("id", UUID.class)).all().collectList()
+                        .map(slots -> new SessionSlots(doctorId, slots)));
     }
 
     private Mono<BookingDtos.SessionCancelled> cancelAppointmentsOf(List<UUID> slots, String reason, String clientId) {
@@ -101,9 +134,10 @@ class HospitalAppointments {
                         .then(messages.cancelledByHospital(cancelled.getKey(), cancelled.getValue(), reason))
                         .thenReturn(cancelled.getKey()))
                 .count()
-                // Places held for waitlisted people on the stopped slots lapse with them (the recount drops them).
-                .flatMap(count -> db.sql("update app.waitlist_entries set status = 'EXPIRED', updated_at = now() "
-                                + "where status = 'OFFERED' and offered_slot_id = any(:slots)")
+                // Places held for waitlisted people on the stopped slots go with them (the recount drops them);
+                // the people go back to waiting, in the place in line they had.
+                .flatMap(count -> db.sql("update app.waitlist_entries set status = 'WAITING', offered_slot_id = null, "
+                                + "hold_expires_at = null, updated_at = now() where status = 'OFFERED' and offered_slot_id = any(:slots)")
                         .bind("slots", slotIds).then().thenReturn(count))
                 .flatMap(count -> db.sql("update app.slots s set booked = (select count(*) from app.appointments a "
                                 + "where a.slot_id = s.id and a.status in ('BOOKED', 'CHECKED_IN')) where s.id = any(:slots)")
@@ -144,6 +178,19 @@ class HospitalAppointments {
                             .one().map(xmin -> new BookingDtos.AppointmentChanges(items,
                                     encode(Long.toString(Long.parseLong(xmin) - 1), new UUID(-1L, -1L)), false));
                 });
+    }
+
+    /** When an outcome may be recorded (in SQL over {@code a}, the appointment, and {@code s}, its slot). */
+    private static final String NOT_TOO_EARLY = "(case cast(:status as text) when 'NO_SHOW' then now() >= s.starts_at "
+            + "when 'COMPLETED' then a.status = 'CHECKED_IN' or now() >= a.local_date::timestamp at time zone s.time_zone "
+            + "else now() >= a.local_date::timestamp at time zone s.time_zone end)";
+
+    /** An allowed move that came before its time (the update's only other reason to change nothing). */
+    private static RuntimeException tooEarly(String status, BookingDtos.AppointmentChange current) {
+        String when = "NO_SHOW".equals(status) ? "before the appointment starts (" + current.start() + ")"
+                : "before the appointment's day (" + current.start().toLocalDate() + ", " + current.timeZone() + ")";
+        return Problems.of(HttpStatus.CONFLICT, "visit-too-early", "Too early for this outcome",
+                "An appointment cannot become " + status + " " + when + ".");
     }
 
     private Mono<BookingDtos.AppointmentChange> change(UUID appointmentId) {

@@ -55,4 +55,11 @@ class HospitalAppointmentsController {
                                                      JwtAuthenticationToken client) {
         return appointments.cancelSession(externalId, body, client.getName());
     }
+
+    /** The doctor's stopped session that day (or the part between from and to) is open for booking again. */
+    @PostMapping("/integration/v1/doctors/{externalId}/sessions/reopen")
+    Mono<BookingDtos.SessionReopened> reopenSession(@PathVariable @Size(max = 128) String externalId,
+                                                    @Valid @RequestBody BookingDtos.SessionReopening body) {
+        return appointments.reopenSession(externalId, body);
+    }
 }

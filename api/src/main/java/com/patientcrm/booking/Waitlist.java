@@ -180,7 +180,7 @@ class Waitlist {
                                     : standing.upcoming() >= properties.maxUpcomingPerPerson()
                                     ? Mono.error(BookingProblems.tooManyUpcoming(properties.maxUpcomingPerPerson()))
                                     : store.bookableSlot(entry.offer().slotId()))
-                            .filter(AppointmentStore.BookableSlot::open)
+                            .filter(slot -> slot.open() && !slot.tooSoon())
                             .switchIfEmpty(Mono.error(() -> Problems.conflict("The held place is no longer available.")))
                             .flatMap(slot -> store.insertAppointment(slot, entry.patientId(), accountId, personKey)
                                     .flatMap(appointment -> messages.booked(appointment.id(), entry.patientId(), slot)
@@ -200,21 +200,32 @@ class Waitlist {
                         + "w.local_date = :day and w.status = 'WAITING' order by w.created_at, w.id limit 1 for update skip locked")
                 .bind("doctor", doctorId).bind("day", day)
                 .map(row -> Map.entry(row.get("id", UUID.class), row.get("patient_id", UUID.class))).one()
-                .flatMap(next -> freePlace(doctorId, day).flatMap(slotId -> hold(next.getKey(), next.getValue(), slotId)
+                .flatMap(next -> freePlace(doctorId, day).flatMap(place -> hold(next.getKey(), next.getValue(), place)
                         .then(offer(doctorId, day))));
     }
 
-    private Mono<UUID> freePlace(UUID doctorId, LocalDate day) {
-        return db.sql("update app.slots set booked = booked + 1, updated_at = now() where id = (select s.id from app.slots s "
-                        + "join app.doctors d on d.id = s.doctor_id join app.departments dep on dep.id = d.department_id "
+    /** A place taken for a hold: its slot, and the last moment the slot can be booked (its department's notice). */
+    private record Place(UUID slotId, Instant bookableUntil) {}
+
+    private Mono<Place> freePlace(UUID doctorId, LocalDate day) {
+        return db.sql("update app.slots sl set booked = sl.booked + 1, updated_at = now() from app.doctors d "
+                        + "join app.departments dep on dep.id = d.department_id where d.id = sl.doctor_id and sl.id = ("
+                        + "select s.id from app.slots s join app.doctors d on d.id = s.doctor_id "
+                        + "join app.departments dep on dep.id = d.department_id "
                         + "where s.doctor_id = :doctor and s.local_date = :day and s.status = 'open' and s.booked < s.capacity "
                         + "and s.starts_at >= now() + make_interval(mins => dep.min_notice_minutes) "
-                        + "order by s.starts_at, s.id limit 1 for update of s skip locked) and booked < capacity returning id")
-                .bind("doctor", doctorId).bind("day", day).map(row -> row.get("id", UUID.class)).one();
+                        + "order by s.starts_at, s.id limit 1 for update of s skip locked) and sl.booked < sl.capacity "
+                        + "returning sl.id, sl.starts_at - make_interval(mins => dep.min_notice_minutes) as until")
+                .bind("doctor", doctorId).bind("day", day)
+                .map(row -> new Place(row.get("id", UUID.class), row.get("until", java.time.OffsetDateTime.class).toInstant()))
+                .one();
     }
 
-    private Mono<Void> hold(UUID entryId, UUID patientId, UUID slotId) {
-        Instant expires = clock.instant().plus(properties.waitlistHold());
+    /** Holds the place for the entry until the hold runs out, or the slot stops being bookable if that is sooner. */
+    private Mono<Void> hold(UUID entryId, UUID patientId, Place place) {
+        UUID slotId = place.slotId();
+        Instant full = clock.instant().plus(properties.waitlistHold());
+        Instant expires = full.isAfter(place.bookableUntil()) ? place.bookableUntil() : full;
         return db.sql("update app.waitlist_entries set status = 'OFFERED', offered_slot_id = :slot, hold_expires_at = :until, "
                         + "updated_at = now() where id = :id")
                 .bind("slot", slotId).bind("until", expires.atOffset(java.time.ZoneOffset.UTC)).bind("id", entryId).then()

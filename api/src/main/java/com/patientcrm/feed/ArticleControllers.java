@@ -8,6 +8,7 @@ import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import com.patientcrm.platform.Cursors;
 import com.patientcrm.platform.Problems;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;

@@ -1,6 +1,7 @@
 package com.patientcrm.feed;
 
 import com.patientcrm.patients.Patients;
+import com.patientcrm.platform.Cursors;
 import com.patientcrm.platform.Problems;
 import java.math.BigDecimal;
 import java.time.Clock;

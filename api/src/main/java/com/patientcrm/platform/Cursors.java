@@ -1,6 +1,5 @@
-package com.patientcrm.feed;
+package com.patientcrm.platform;
 
-import com.patientcrm.platform.Problems;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
@@ -9,17 +8,17 @@ import java.util.Base64;
  * Opaque page cursors: the values of the last item's sort key, joined and base64url-encoded. Times travel as epoch
  * microseconds, as PostgreSQL stores them, so the next page starts exactly after the item.
  */
-final class Cursors {
+public final class Cursors {
 
     private Cursors() {}
 
-    static String encode(String... parts) {
+    public static String encode(String... parts) {
         return Base64.getUrlEncoder().withoutPadding()
                 .encodeToString(String.join("|", parts).getBytes(StandardCharsets.UTF_8));
     }
 
     /** The parts of a cursor this API gave out; a 400 on field {@code cursor} for anything else. */
-    static String[] decode(String cursor, int parts) {
+    public static String[] decode(String cursor, int parts) {
         try {
             String[] split = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split("\\|", -1);
             if (split.length == parts) {
@@ -31,11 +30,11 @@ final class Cursors {
         throw invalid();
     }
 
-    static String micros(Instant at) {
+    public static String micros(Instant at) {
         return Long.toString(at.getEpochSecond() * 1_000_000L + at.getNano() / 1_000);
     }
 
-    static Instant instant(String micros) {
+    public static Instant instant(String micros) {
         try {
             long value = Long.parseLong(micros);
             return Instant.ofEpochSecond(Math.floorDiv(value, 1_000_000L), Math.floorMod(value, 1_000_000L) * 1_000L);
@@ -44,7 +43,7 @@ final class Cursors {
         }
     }
 
-    static RuntimeException invalid() {
+    public static RuntimeException invalid() {
         return Problems.invalidField("cursor", "is not a cursor this API gave out");
     }
 }

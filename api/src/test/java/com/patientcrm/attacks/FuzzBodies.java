@@ -59,6 +59,8 @@ final class FuzzBodies {
                 "https://img.example/chen.png", "bio", "Twenty years", "active", true, "version", 5));
         bodies.put("POST::/integration/v1/doctors/{externalId}/sessions/cancel", Map.of("date",
                 today.plusDays(27).toString(), "from", "08:00", "to", "12:00", "reason", "Conference"));
+        bodies.put("POST::/integration/v1/doctors/{externalId}/sessions/reopen", Map.of("date",
+                today.plusDays(27).toString(), "from", "08:00", "to", "12:00"));
         bodies.put("POST::/integration/v1/slots", Map.of("slots", List.of(Map.of("externalId", "slot-" + w.marker(),
                 "doctorExternalId", w.id("doctorExternal"), "start", today.plusDays(22).atTime(14, 0).toString(),
                 "end", today.plusDays(22).atTime(14, 30).toString(), "timeZone", FuzzWorld.ZONE, "capacity", 3,

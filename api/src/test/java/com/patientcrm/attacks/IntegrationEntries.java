@@ -51,13 +51,15 @@ final class IntegrationEntries {
 
     private static Entry sessions() {
         String path = "/integration/v1/doctors/{externalId}/sessions/cancel";
-        return new Entry("doctor sessions (hospital)", List.of("POST " + path), fx -> {
+        String reopen = "/integration/v1/doctors/{externalId}/sessions/reopen";
+        return new Entry("doctor sessions (hospital)", List.of("POST " + path, "POST " + reopen), fx -> {
             HospitalFixtures.Seeded seeded = fx.seeded();
             Fixtures.Slot slot = fx.slot(2);
             String patient = fx.patient();
             String slots = "/api/v1/slots?doctorId=" + seeded.doctorId() + "&from=" + slot.day() + "&to=" + slot.day();
             return List.of(new Case("a doctor's session", Map.of("externalId", seeded.doctorExternalId()), fx.client(),
-                    List.of(new Op("POST", path, Map.of("date", slot.day().toString(), "reason", "doctor ill"), 200)),
+                    List.of(new Op("POST", path, Map.of("date", slot.day().toString(), "reason", "doctor ill"), 200),
+                            new Op("POST", reopen, Map.of("date", slot.day().toString()), 200)),
                     fx.onHospitalData(patient, "visits:write"), fx.readBack(slots, patient)));
         });
     }
@@ -67,6 +69,7 @@ final class IntegrationEntries {
         return new Entry("visit outcomes (hospital)", List.of("PATCH " + path), fx -> {
             String patient = fx.patient();
             String id = fx.book(patient, fx.slot(2)).get("id").asString();
+            com.patientcrm.support.VisitTime.arrive(fx.db, java.util.UUID.fromString(id));
             return List.of(new Case("an appointment's visit", Map.of("id", id), fx.client(),
                     List.of(new Op("PATCH", path, Map.of("status", "CHECKED_IN"), 200)),
                     fx.onHospitalData(patient, "visits:read"), fx.readBack("/api/v1/appointments/" + id, patient)));

@@ -30,6 +30,7 @@ final class SurveyEntries {
                     .get("id").asString());
             String owner = fx.patient();
             UUID visit = UUID.fromString(fx.book(owner, fx.slot(2)).get("id").asString());
+            com.patientcrm.support.VisitTime.arrive(fx.db, visit);
             fx.expect(200, "PATCH", "/integration/v1/appointments/" + visit, Map.of("status", "COMPLETED"), fx.client());
             UUID invitation = Fixtures.await("the survey invitation", () -> fx.uuid("select id from app.survey_invitations "
                     + "where appointment_id = :visit and survey_id = :survey", "visit", visit, "survey", survey));

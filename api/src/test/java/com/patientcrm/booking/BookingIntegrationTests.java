@@ -156,6 +156,68 @@ class BookingIntegrationTests extends IntegrationTest {
     }
 
     @Test
+    void appointmentListsComePageByPageThroughLinkHeaders() {
+        HospitalFixtures.Seeded other = hospital.departmentAndDoctor(SHANGHAI, 14);
+        String token = patientToken();
+        // Two at the same time with different doctors (ordered by id), then one a day for three days.
+        List<UUID> slots = List.of(hospital.slot(seeded, inTwoDays, SHANGHAI, 2), hospital.slot(other, inTwoDays, SHANGHAI, 2),
+                hospital.slot(seeded, inTwoDays.plusDays(1), SHANGHAI, 2),
+                hospital.slot(seeded, inTwoDays.plusDays(2), SHANGHAI, 2),
+                hospital.slot(seeded, inTwoDays.plusDays(3), SHANGHAI, 2));
+        List<String> booked = slots.stream().map(slot -> (String) book(token, "k-" + UUID.randomUUID(), Map.of("slotId", slot))
+                .expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody().get("id")).toList();
+        // PostgreSQL orders uuids by their bytes, as their lower-case text sorts (java.util.UUID compares signed).
+        List<String> sameTime = booked.subList(0, 2).stream().sorted().toList();
+        List<String> soonestFirst = new java.util.ArrayList<>(sameTime);
+        soonestFirst.addAll(booked.subList(2, 5));
+
+        assertThat(follow(token, "/api/v1/appointments?limit=1")).containsExactlyElementsOf(soonestFirst);
+        assertThat(follow(token, "/api/v1/appointments?status=upcoming&limit=2")).containsExactlyElementsOf(soonestFirst);
+        http.get().uri("/api/v1/appointments").headers(h -> h.setBearerAuth(token)).exchange()
+                .expectStatus().isOk().expectHeader().doesNotExist("Link").expectBody().jsonPath("$.length()").isEqualTo(5);
+
+        for (String id : booked.subList(2, 5)) {
+            http.post().uri("/api/v1/appointments/" + id + "/cancel").headers(h -> h.setBearerAuth(token)).exchange()
+                    .expectStatus().isOk();
+        }
+        assertThat(follow(token, "/api/v1/appointments?status=past&limit=2"))
+                .containsExactly(booked.get(4), booked.get(3), booked.get(2));
+        assertThat(follow(token, "/api/v1/appointments?limit=1")).containsExactlyElementsOf(sameTime);
+
+        // A cursor is only good for the list it came from; anything else is a validation problem on it.
+        String upcomingNext = http.get().uri("/api/v1/appointments?limit=1").headers(h -> h.setBearerAuth(token)).exchange()
+                .returnResult(String.class).getResponseHeaders().getFirst("Link");
+        String cursor = upcomingNext.replaceAll(".*cursor=([^>]*)>.*", "$1");
+        for (String bad : List.of("status=past&cursor=" + cursor, "cursor=not-a-cursor", "cursor=" + cursor + "x")) {
+            http.get().uri("/api/v1/appointments?" + bad).headers(h -> h.setBearerAuth(token)).exchange()
+                    .expectStatus().isBadRequest()
+                    .expectBody().jsonPath("$.type").isEqualTo("urn:patientcrm:problem:validation")
+                    .jsonPath("$.errors[0].field").isEqualTo("cursor");
+        }
+        for (String limit : List.of("0", "201", "x")) {
+            http.get().uri("/api/v1/appointments?limit=" + limit).headers(h -> h.setBearerAuth(token)).exchange()
+                    .expectStatus().isBadRequest();
+        }
+    }
+
+    /** The ids of every page, following each answer's Link rel="next" from {@code first} until there is none. */
+    private List<String> follow(String token, String first) {
+        List<String> ids = new java.util.ArrayList<>();
+        String next = first;
+        for (int pages = 0; next != null; pages++) {
+            assertThat(pages).as("pages").isLessThan(10);
+            var result = http.get().uri(next).headers(h -> h.setBearerAuth(token)).exchange()
+                    .expectStatus().isOk().expectBody(List.class).returnResult();
+            for (Object item : result.getResponseBody()) {
+                ids.add((String) ((Map<?, ?>) item).get("id"));
+            }
+            String link = result.getResponseHeaders().getFirst("Link");
+            next = link == null ? null : link.replaceAll("^<([^>]*)>; rel=\"next\"$", "$1");
+        }
+        return ids;
+    }
+
+    @Test
     void slotsTooSoonOrBeyondTheHorizonCannotBeBooked() {
         LocalDateTime soon = LocalDateTime.now(ZoneId.of(SHANGHAI)).plusMinutes(20);
         UUID tooSoon = hospital.slot(seeded, soon, SHANGHAI, 5);

@@ -3,6 +3,7 @@ package com.patientcrm.booking;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.patientcrm.support.IntegrationTest;
+import com.patientcrm.support.VisitTime;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -99,10 +100,41 @@ class RescheduleAndVisitIntegrationTests extends IntegrationTest {
         assertThat(booked(lastSeat)).isEqualTo(1);
     }
 
+    /**
+     * The same appointment cancelled and moved from several devices at once: one change wins, and every other answer
+     * says the appointment changed, never that it is too close to the start (it is days away).
+     */
+    @Test
+    void concurrentChangesToOneAppointmentLoseWithTheRightReason() {
+        String token = patientToken();
+        String id = book(token, hospital.slot(seeded, day, ZONE, 2));
+        UUID elsewhere = hospital.slot(seeded, day.plusHours(2), ZONE, 8);
+        List<String> answers = Flux.range(0, 8)
+                .flatMap(i -> WebClient.create("http://localhost:" + port).post()
+                        .uri("/api/v1/appointments/" + id + (i % 2 == 0 ? "/cancel" : "/reschedule"))
+                        .headers(h -> h.setBearerAuth(token)).contentType(MediaType.APPLICATION_JSON)
+                        .bodyValue(i % 2 == 0 ? Map.of() : Map.of("slotId", elsewhere))
+                        .exchangeToMono(r -> r.bodyToMono(String.class).defaultIfEmpty("")
+                                .map(body -> r.statusCode().value() + " " + body)), 8)
+                .collectList().block(Duration.ofSeconds(60));
+
+        assertThat(answers).filteredOn(a -> a.startsWith("200 ")).isNotEmpty();
+        assertThat(answers).filteredOn(a -> !a.startsWith("200 "))
+                .allSatisfy(a -> assertThat(a).startsWith("409 ").contains("not-cancellable").doesNotContain("too close"));
+        assertThat(status(id)).isIn("CANCELLED", "BOOKED");
+    }
+
     @Test
     void theHospitalRecordsAVisitAndEveryChangeIsKept() {
         String token = patientToken();
         String id = book(token, hospital.slot(seeded, day, ZONE, 2));
+        // Days before the visit, no outcome can be recorded yet.
+        for (String early : List.of("CHECKED_IN", "COMPLETED", "NO_SHOW")) {
+            visit(id, early).expectStatus().isEqualTo(409)
+                    .expectBody().jsonPath("$.type").isEqualTo("urn:patientcrm:problem:visit-too-early");
+        }
+        assertThat(status(id)).isEqualTo("BOOKED");
+        VisitTime.arrive(db, UUID.fromString(id));
 
         visit(id, "CHECKED_IN").expectStatus().isOk().expectBody().jsonPath("$.status").isEqualTo("CHECKED_IN");
         visit(id, "CHECKED_IN").expectStatus().isOk();
@@ -145,6 +177,12 @@ class RescheduleAndVisitIntegrationTests extends IntegrationTest {
                 .headers(h -> h.setBearerAuth(client)).contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("date", day.toLocalDate().toString(), "from", "14:00", "to", "12:00"))
                 .exchange().expectStatus().isBadRequest().expectBody().jsonPath("$.errors[0].field").isEqualTo("to");
+        // An empty time is malformed, not "from the start of the day": the afternoon is left alone.
+        http.post().uri("/integration/v1/doctors/" + seeded.doctorExternalId() + "/sessions/cancel")
+                .headers(h -> h.setBearerAuth(client)).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("date", day.toLocalDate().toString(), "from", "", "to", ""))
+                .exchange().expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.type").isEqualTo("urn:patientcrm:problem:malformed-request");
         assertThat(status(a)).isEqualTo("CANCELLED_BY_HOSPITAL");
         assertThat(status(b)).isEqualTo("CANCELLED_BY_HOSPITAL");
         assertThat(status(c)).isEqualTo("BOOKED");
@@ -155,6 +193,19 @@ class RescheduleAndVisitIntegrationTests extends IntegrationTest {
         assertThat(critical).isEqualTo(2);
         http.get().uri("/api/v1/slots?doctorId=" + seeded.doctorId()).headers(h -> h.setBearerAuth(patientToken()))
                 .exchange().expectBody().jsonPath("$.length()").isEqualTo(1);
+
+        // Reopened: the morning is offered again with all its places; the appointments the stop cancelled stay so.
+        http.post().uri("/integration/v1/doctors/" + seeded.doctorExternalId() + "/sessions/reopen")
+                .headers(h -> h.setBearerAuth(client)).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("date", day.toLocalDate().toString(), "to", "12:00"))
+                .exchange().expectStatus().isOk().expectBody().jsonPath("$.slotsReopened").isEqualTo(1);
+        http.get().uri("/api/v1/slots?doctorId=" + seeded.doctorId()).headers(h -> h.setBearerAuth(patientToken()))
+                .exchange().expectBody().jsonPath("$.length()").isEqualTo(2)
+                .jsonPath("$[0].id").isEqualTo(morning.toString()).jsonPath("$[0].remaining").isEqualTo(3);
+        assertThat(status(a)).isEqualTo("CANCELLED_BY_HOSPITAL");
+        assertThat(status(b)).isEqualTo("CANCELLED_BY_HOSPITAL");
+        book(patientToken(), morning);
+        assertThat(booked(morning)).isEqualTo(1);
     }
 
     /**

@@ -103,7 +103,80 @@ class WaitlistIntegrationTests extends IntegrationTest {
     }
 
     @Test
-    void stoppingTheSessionEndsTheHolds() {
+    void stoppingTheSessionTakesTheHeldPlaceAndReopeningItOffersItAgain() {
+        Held held = heldPlace();
+        String waiting = held.token();
+        String entry = held.entryId();
+
+        http.post().uri("/integration/v1/doctors/" + seeded.doctorExternalId() + "/sessions/cancel")
+                .headers(h -> h.setBearerAuth(clientToken())).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("date", start.toLocalDate().toString(), "reason", "doctor ill")).exchange()
+                .expectStatus().isOk();
+
+        // The hold went with the stopped slot; the entry waits again, first in line.
+        assertThat(entries(waiting).get(0)).containsEntry("status", "WAITING").containsEntry("position", 1)
+                .containsEntry("offer", null);
+        http.post().uri("/api/v1/waitlist/" + entry + "/claim").headers(h -> h.setBearerAuth(waiting)).exchange()
+                .expectStatus().isEqualTo(409);
+        assertThat(booked(slot)).isZero();
+        String later = patientToken();
+        join(later).expectStatus().isCreated();
+
+        // The hospital opens the session again: the place is held for the first in line, in the same transaction.
+        reopen(Map.of("date", start.toLocalDate().toString())).expectStatus().isOk()
+                .expectBody().jsonPath("$.slotsReopened").isEqualTo(1);
+        assertThat(entries(waiting).get(0)).containsEntry("status", "OFFERED");
+        assertThat(entries(later).get(0)).containsEntry("status", "WAITING").containsEntry("position", 1);
+        assertThat(booked(slot)).isEqualTo(1);
+        http.post().uri("/api/v1/waitlist/" + entry + "/claim").headers(h -> h.setBearerAuth(waiting)).exchange()
+                .expectStatus().isCreated().expectBody().jsonPath("$.slotId").isEqualTo(slot.toString());
+        // A repeat opens nothing.
+        reopen(Map.of("date", start.toLocalDate().toString())).expectStatus().isOk()
+                .expectBody().jsonPath("$.slotsReopened").isEqualTo(0);
+    }
+
+    /**
+     * A held place is claimed under the booking rules of the moment: when the hospital moves the slot so close that
+     * booking it would break its department's minimum notice, the claim is refused and nothing is booked.
+     */
+    @Test
+    void aHeldPlaceThatBecameTooSoonCannotBeClaimed() {
+        String external = db.sql("select external_id from app.slots where id = :id").bind("id", slot)
+                .map(r -> r.get("external_id", String.class)).one().block();
+        Held held = heldPlace();
+        String waiting = held.token();
+        String entry = held.entryId();
+
+        java.time.LocalDateTime soon = java.time.LocalDateTime.now(java.time.ZoneId.of("Asia/Shanghai")).plusMinutes(20);
+        hospital.slots(List.of(HospitalFixtures.slotItem(external, seeded.doctorExternalId(), soon, "Asia/Shanghai", 1, 2)));
+
+        http.post().uri("/api/v1/waitlist/" + entry + "/claim").headers(h -> h.setBearerAuth(waiting)).exchange()
+                .expectStatus().isEqualTo(409).expectBody().jsonPath("$.detail").isEqualTo("The held place is no longer available.");
+        assertThat(db.sql("select count(*) as n from app.appointments where slot_id = :slot and status = 'BOOKED'")
+                .bind("slot", slot).map(r -> r.get("n", Long.class)).one().block()).isZero();
+    }
+
+    @Test
+    void reopeningNeedsAKnownDoctorAndWellFormedTimes() {
+        reopen(Map.of("date", start.toLocalDate().toString(), "from", "")).expectStatus().isBadRequest()
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
+        reopen(Map.of("date", start.toLocalDate().toString(), "from", "14:00", "to", "09:00")).expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.errors[0].field").isEqualTo("to");
+        reopen(Map.of("from", "09:00")).expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.errors[0].field").isEqualTo("date");
+        http.post().uri("/integration/v1/doctors/no-such-doctor/sessions/reopen")
+                .headers(h -> h.setBearerAuth(clientToken())).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("date", start.toLocalDate().toString())).exchange().expectStatus().isNotFound();
+        // A patient's token is not the hospital's.
+        http.post().uri("/integration/v1/doctors/" + seeded.doctorExternalId() + "/sessions/reopen")
+                .headers(h -> h.setBearerAuth(patientToken())).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("date", start.toLocalDate().toString())).exchange().expectStatus().isForbidden();
+    }
+
+    /** A waiting patient's token and entry, holding the slot's one place after its first booking was cancelled. */
+    private record Held(String token, String entryId) {}
+
+    private Held heldPlace() {
         String first = patientToken();
         String booked = book(first, slot).expectStatus().isCreated().expectBody(Map.class).returnResult()
                 .getResponseBody().get("id").toString();
@@ -113,16 +186,13 @@ class WaitlistIntegrationTests extends IntegrationTest {
         http.post().uri("/api/v1/appointments/" + booked + "/cancel").headers(h -> h.setBearerAuth(first)).exchange()
                 .expectStatus().isOk();
         assertThat(entries(waiting).get(0)).containsEntry("status", "OFFERED");
+        return new Held(waiting, entry);
+    }
 
-        http.post().uri("/integration/v1/doctors/" + seeded.doctorExternalId() + "/sessions/cancel")
+    private WebTestClient.ResponseSpec reopen(Map<String, ?> body) {
+        return http.post().uri("/integration/v1/doctors/" + seeded.doctorExternalId() + "/sessions/reopen")
                 .headers(h -> h.setBearerAuth(clientToken())).contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("date", start.toLocalDate().toString(), "reason", "doctor ill")).exchange()
-                .expectStatus().isOk();
-
-        assertThat(entries(waiting).get(0)).containsEntry("status", "EXPIRED");
-        http.post().uri("/api/v1/waitlist/" + entry + "/claim").headers(h -> h.setBearerAuth(waiting)).exchange()
-                .expectStatus().isEqualTo(409);
-        assertThat(booked(slot)).isZero();
+                .bodyValue(body).exchange();
     }
 
     @Test

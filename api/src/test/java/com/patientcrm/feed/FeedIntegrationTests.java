@@ -182,6 +182,7 @@ class FeedIntegrationTests extends FeedTestSupport {
         com.patientcrm.surveys.SurveyFixtures visits = new com.patientcrm.surveys.SurveyFixtures(http, db, client);
         com.patientcrm.booking.HospitalFixtures.Seeded seeded = visits.hospital().departmentAndDoctor(ZONE, 14);
         UUID appointment = visits.book(seeded, token, null);
+        com.patientcrm.support.VisitTime.arrive(db, appointment);
         UUID hypertension = publish(article("Living with high blood pressure", List.of("I10")));
         UUID general = publish(article("Sleep well", List.of()));
         assertThat(idsOf(items(feed(token, null, 20)))).containsExactly(general.toString(), hypertension.toString());

@@ -173,6 +173,7 @@ class ErasureIntegrationTests extends IntegrationTest {
         surveys.create(staffToken(), com.patientcrm.surveys.SurveyFixtures.definition(
                 "erasure-" + marker, seeded.departmentId(), 0, 0));
         String comment = "Comment " + marker;
+        com.patientcrm.support.VisitTime.arrive(db, UUID.fromString(visited));
         http.patch().uri("/integration/v1/appointments/" + visited).headers(h -> h.setBearerAuth(client))
                 .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("status", "CHECKED_IN"))
                 .exchange().expectStatus().isOk();

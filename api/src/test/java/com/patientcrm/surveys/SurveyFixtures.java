@@ -93,6 +93,7 @@ public final class SurveyFixtures {
     }
 
     public void complete(UUID appointment) {
+        com.patientcrm.support.VisitTime.arrive(db, appointment);
         http.patch().uri("/integration/v1/appointments/{id}", appointment).headers(h -> h.setBearerAuth(client))
                 .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("status", "COMPLETED"))
                 .exchange().expectStatus().isOk();
