@@ -102,10 +102,11 @@ paced() {
 # seconds are left out, as the paced client's are: 64 new backends preparing their statements put up to half a
 # second into pgbench's first second, and nothing after.
 pgbench_at() {
+  local sql=$PWD/bench/booking/book.sql
   drain
   rm -rf "$DATA/pglog"; mkdir "$DATA/pglog"
   (cd "$DATA/pglog" && exec "$PGBENCH" -h 127.0.0.1 -p "$PGPORT" -U postgres -n -M prepared -c "$CONCURRENCY" -j 2 \
-    -R "$1" -T $((WARMUP + PACED_DURATION)) -l -D nslots="$NSLOTS" -D npatients="$NPAT" -f "$PWD/bench/booking/book.sql" \
+    -R "$1" -T $((WARMUP + PACED_DURATION)) -l -D nslots="$NSLOTS" -D npatients="$NPAT" -f "$sql" \
     postgres >"$DATA/pgbench.log" 2>&1) || { echo "pgbench failed:" >&2; tail -20 "$DATA/pgbench.log" >&2; exit 1; }
   counted "$WARMUP" | awk 'NR > 1' | sort -n | awk -v rate="$1" '{ v[NR] = $1 } END {
     printf "  pgbench, same SQL at %d/s: p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms\n", rate,
