@@ -61,14 +61,32 @@ class ProblemHandling extends ResponseEntityExceptionHandler {
             return Mono.just(ResponseEntity.badRequest().body(validation("The request has unknown fields.",
                     List.of(Map.of("field", unknown.getPropertyName(), "message", "is not a known property")))));
         }
+        String field = cause instanceof tools.jackson.databind.exc.MismatchedInputException mismatch ? field(mismatch) : "";
         ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
                 ex.getMethodParameter() != null && ex.getMethodParameter().getParameterName() != null
                         && !(cause instanceof tools.jackson.core.JacksonException)
                         ? "The parameter '" + ex.getMethodParameter().getParameterName() + "' is missing or malformed."
+                        : !field.isEmpty() ? "The request body's '" + field + "' is not of the expected type or form."
                         : "The request body is missing or is not valid JSON of the expected shape.");
         body.setType(URI.create(Problems.TYPE_PREFIX + "malformed-request"));
         body.setTitle("Malformed request");
         return Mono.just(ResponseEntity.badRequest().body(body));
+    }
+
+    /**
+     * Where in the body a value had the wrong type or form, as {@code slots[0].start} (names from our own types, never
+     * the value sent); empty when Jackson did not say.
+     */
+    private static String field(tools.jackson.databind.exc.MismatchedInputException mismatch) {
+        StringBuilder path = new StringBuilder();
+        for (tools.jackson.core.JacksonException.Reference step : mismatch.getPath()) {
+            if (step.getPropertyName() != null) {
+                path.append(path.isEmpty() ? "" : ".").append(step.getPropertyName());
+            } else if (step.getIndex() >= 0) {
+                path.append('[').append(step.getIndex()).append(']');
+            }
+        }
+        return path.toString();
     }
 
     @Override

@@ -22,7 +22,13 @@ class ProblemHandlingIntegrationTests extends IntegrationTest {
     void aWrongTypeIsAMalformedRequestProblem() {
         http.post().uri("/api/v1/auth/otp").contentType(MediaType.APPLICATION_JSON).bodyValue("{\"phone\": [1,2]}")
                 .exchange().expectStatus().isBadRequest()
-                .expectBody().jsonPath("$.type").isEqualTo("urn:patientcrm:problem:malformed-request");
+                .expectBody().jsonPath("$.type").isEqualTo("urn:patientcrm:problem:malformed-request")
+                .jsonPath("$.detail").isEqualTo("The request body's 'phone' is not of the expected type or form.");
+        // Inside a list, the path says which item; the value sent is never repeated.
+        http.post().uri("/integration/v1/slots").headers(h -> h.setBearerAuth(clientToken()))
+                .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"slots\":[{\"externalId\":\"s\",\"capacity\":\"\"}]}")
+                .exchange().expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.detail").isEqualTo("The request body's 'slots[0].capacity' is not of the expected type or form.");
     }
 
     /** Found by the contract fuzz: Jackson cut 1.5 to 1 for an integer field (a slot's capacity, a version). */
@@ -31,7 +37,8 @@ class ProblemHandlingIntegrationTests extends IntegrationTest {
         http.put().uri("/integration/v1/departments/dep-fraction").headers(h -> h.setBearerAuth(clientToken()))
                 .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"name\":\"Cardiology\",\"version\":1.5}")
                 .exchange().expectStatus().isBadRequest()
-                .expectBody().jsonPath("$.type").isEqualTo("urn:patientcrm:problem:malformed-request");
+                .expectBody().jsonPath("$.type").isEqualTo("urn:patientcrm:problem:malformed-request")
+                .jsonPath("$.detail").isEqualTo("The request body's 'version' is not of the expected type or form.");
     }
 
     @Test
