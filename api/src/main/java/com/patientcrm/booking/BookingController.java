@@ -92,7 +92,7 @@ class BookingController {
             if (!parts[0].equals(status)) {
                 throw Cursors.invalid();
             }
-            after = new AppointmentStore.ListPosition(Cursors.instant(parts[1]), uuid(parts[2]));
+            after = new AppointmentStore.ListPosition(Cursors.instant(parts[1]), Cursors.uuid(parts[2]));
         }
         return bookings.list(account(jwt), status.equals("upcoming"), after, limit + 1).collectList()
                 .flatMap(rows -> {
@@ -107,14 +107,6 @@ class BookingController {
         String next = Cursors.encode(status, Cursors.micros(last.start().toInstant()), last.id().toString());
         return ResponseEntity.ok().cacheControl(CacheControl.noStore()).header(HttpHeaders.LINK,
                 "</api/v1/appointments?status=" + status + "&limit=" + limit + "&cursor=" + next + ">; rel=\"next\"");
-    }
-
-    private static UUID uuid(String text) {
-        try {
-            return UUID.fromString(text);
-        } catch (IllegalArgumentException e) {
-            throw Cursors.invalid();
-        }
     }
 
     @GetMapping("/api/v1/appointments/{id}")

@@ -54,7 +54,7 @@ class ArticleControllers {
         if (cursor != null) {
             String[] parts = Cursors.decode(cursor, 2);
             afterTime = Cursors.instant(parts[0]);
-            afterId = uuid(parts[1]);
+            afterId = Cursors.uuid(parts[1]);
         }
         return articles.list(status, tag, afterTime, afterId, limit + 1).collectList().map(list -> {
             boolean more = list.size() > limit;
@@ -116,13 +116,5 @@ class ArticleControllers {
             // falls through to the problem below
         }
         throw Problems.invalidField("If-Match", "must be an ETag this API gave out, e.g. \"3\"");
-    }
-
-    private static UUID uuid(String text) {
-        try {
-            return UUID.fromString(text);
-        } catch (IllegalArgumentException e) {
-            throw Cursors.invalid();
-        }
     }
 }

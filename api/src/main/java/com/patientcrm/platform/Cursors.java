@@ -3,6 +3,7 @@ package com.patientcrm.platform;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.UUID;
 
 /**
  * Opaque page cursors: the values of the last item's sort key, joined and base64url-encoded. Times travel as epoch
@@ -39,6 +40,15 @@ public final class Cursors {
             long value = Long.parseLong(micros);
             return Instant.ofEpochSecond(Math.floorDiv(value, 1_000_000L), Math.floorMod(value, 1_000_000L) * 1_000L);
         } catch (NumberFormatException e) {
+            throw invalid();
+        }
+    }
+
+    /** A cursor part that names a row by its id; a 400 on field {@code cursor} for anything else. */
+    public static UUID uuid(String text) {
+        try {
+            return UUID.fromString(text);
+        } catch (IllegalArgumentException e) {
             throw invalid();
         }
     }
