@@ -37,7 +37,7 @@ java -jar target/wiremock-standalone-3.13.1.jar --port "$WMPORT" --root-dir dock
 WM=$!
 PORT=$PORT DATA_DIR=$DATA EMBEDDED_DB_PORT=$PGPORT INTEGRATION_CLIENT_SECRET=bench-secret \
   WECHAT_APPID=wx-bench WECHAT_SECRET=bench WECHAT_API_BASE_URL=http://127.0.0.1:$WMPORT \
-  FORWARD_HEADERS_STRATEGY=framework MAX_UPCOMING_APPOINTMENTS=1000000 \
+  FORWARD_HEADERS_STRATEGY=framework MAX_UPCOMING_APPOINTMENTS=1000000 ACCESS_TOKEN_TTL=2h \
   java -Xmx1g ${APP_JAVA_OPTS:-} -jar api/target/api-0.1.0-SNAPSHOT.jar >"$DATA/app.log" 2>&1 &
 APP=$!
 trap 'kill $APP $WM 2>/dev/null; wait $APP 2>/dev/null || true; rm -rf "$DATA"' EXIT
