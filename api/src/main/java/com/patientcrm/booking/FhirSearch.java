@@ -141,68 +141,95 @@ class FhirSearch {
         return patients;
     }
 
-    private record Bound(String operator, Object at) {}
-
-    /** A FHIR date search value: prefix (eq, gt, ge, lt, le) then a date or a date-time with offset. */
-    private static Bound bound(String value, String name, boolean localDates) {
-        String prefix = value.length() > 2 && Character.isLetter(value.charAt(0)) ? value.substring(0, 2) : "eq";
-        String raw = value.length() > 2 && Character.isLetter(value.charAt(0)) ? value.substring(2) : value;
-        String operator = switch (prefix) {
-            case "eq" -> "=";
-            case "gt" -> ">";
-            case "ge" -> ">=";
-            case "lt" -> "<";
-            case "le" -> "<=";
-            default -> throw FhirProblem.invalid(name + ": the prefix must be eq, gt, ge, lt or le");
-        };
-        try {
-            if (raw.length() == 10) {
-                LocalDate day = LocalDate.parse(raw);
-                return new Bound(operator, localDates ? day : day.atStartOfDay().atOffset(ZoneOffset.UTC));
-            }
-            return new Bound(operator, OffsetDateTime.parse(raw));
-        } catch (DateTimeParseException malformed) {
-            throw FhirProblem.invalid(name + " must be a date (2026-12-01) or a date-time with offset "
-                    + "(2026-12-01T08:00:00+08:00), after an optional prefix");
-        }
-    }
-
     /**
-     * A date stands for the whole UTC day, as FHIR's date search reads it: {@code gt2026-12-01} is from 2026-12-02,
-     * {@code le2026-12-01} until the end of the 1st, {@code eq2026-12-01} within it. Date-times compare instants.
+     * A FHIR date search value (R4 search, "date"): a prefix, then a date (YYYY, YYYY-MM or YYYY-MM-DD) or a
+     * date-time with offset (minutes, seconds or a fraction of them), which stands for the range its precision
+     * covers, {@code [from, to)}: {@code 2026-12} is all of December, {@code 2026-12-01T08:00+08:00} the whole minute,
+     * {@code ...08:00:00.123Z} that millisecond. Dates are {@link LocalDate}s, date-times {@link OffsetDateTime}s.
+     * Parsed here rather than with HAPI's {@code DateParam}, which reads a date in the JVM's own time zone.
      */
-    private static void lastUpdatedCondition(String value, StringBuilder where, List<Object> binds) {
-        Bound bound = bound(value, "_lastUpdated", true);
-        if (!(bound.at() instanceof LocalDate day)) {
-            binds.add(bound.at());
-            where.append(" and a.updated_at ").append(bound.operator()).append(" :p").append(binds.size() - 1);
-            return;
-        }
-        OffsetDateTime from = day.atStartOfDay().atOffset(ZoneOffset.UTC);
-        OffsetDateTime next = from.plusDays(1);
-        switch (bound.operator()) {
-            case ">" -> range(where, binds, ">=", next);
-            case ">=" -> range(where, binds, ">=", from);
-            case "<" -> range(where, binds, "<", from);
-            case "<=" -> range(where, binds, "<", next);
-            default -> {
-                range(where, binds, ">=", from);
-                range(where, binds, "<", next);
+    record DateSearch(String prefix, Object from, Object to) {
+
+        static DateSearch parse(String value, String name) {
+            String prefix = value.length() > 2 && Character.isLetter(value.charAt(0)) ? value.substring(0, 2) : "eq";
+            String raw = value.length() > 2 && Character.isLetter(value.charAt(0)) ? value.substring(2) : value;
+            if (!List.of("eq", "ne", "gt", "ge", "lt", "le", "sa", "eb").contains(prefix)) {
+                throw FhirProblem.invalid(name + ": the prefix must be eq, ne, gt, ge, lt, le, sa or eb"
+                        + ("ap".equals(prefix) ? " (ap, approximately, is not supported)" : ""));
             }
+            try {
+                return switch (raw.length()) {
+                    case 4 -> {
+                        LocalDate year = java.time.Year.parse(raw).atDay(1);
+                        yield new DateSearch(prefix, year, year.plusYears(1));
+                    }
+                    case 7 -> {
+                        LocalDate month = java.time.YearMonth.parse(raw).atDay(1);
+                        yield new DateSearch(prefix, month, month.plusMonths(1));
+                    }
+                    case 10 -> {
+                        LocalDate day = LocalDate.parse(raw);
+                        yield new DateSearch(prefix, day, day.plusDays(1));
+                    }
+                    default -> {
+                        // In UTC: PostgreSQL takes offsets up to 15:59, ISO 8601 and Java up to 18:00.
+                        OffsetDateTime at = OffsetDateTime.parse(raw).withOffsetSameInstant(ZoneOffset.UTC);
+                        yield new DateSearch(prefix, at, at.plus(precision(raw)));
+                    }
+                };
+            } catch (DateTimeParseException malformed) {
+                throw FhirProblem.invalid(name + " must be a date (2026, 2026-12, 2026-12-01) or a date-time with offset "
+                        + "(2026-12-01T08:00:00+08:00), after an optional prefix");
+            }
+        }
+
+        /** The unit a date-time's digits end at: its minute, its second, or the last digit of its fraction. */
+        private static java.time.Duration precision(String raw) {
+            String time = raw.substring(raw.indexOf('T') + 1).split("[Z+-]", 2)[0];
+            if (time.length() == 5) {
+                return java.time.Duration.ofMinutes(1);
+            }
+            int digits = time.contains(".") ? time.length() - time.indexOf('.') - 1 : 0;
+            return java.time.Duration.ofNanos((long) Math.pow(10, 9 - Math.min(digits, 9)));
+        }
+
+        /**
+         * The SQL condition on {@code column} for a value {@code t} that is a point in time (or a day): {@code eq}
+         * within the range, {@code ne} outside it, {@code gt} and {@code sa} after it, {@code ge} from its start,
+         * {@code lt} and {@code eb} before it, {@code le} before its end.
+         */
+        void appendTo(StringBuilder where, List<Object> binds, String column, Object from, Object to) {
+            where.append(" and ").append(switch (prefix) {
+                case "eq" -> column + " >= " + param(binds, from) + " and " + column + " < " + param(binds, to);
+                case "ne" -> "(" + column + " < " + param(binds, from) + " or " + column + " >= " + param(binds, to) + ")";
+                case "gt", "sa" -> column + " >= " + param(binds, to);
+                case "ge" -> column + " >= " + param(binds, from);
+                case "lt", "eb" -> column + " < " + param(binds, from);
+                default -> column + " < " + param(binds, to);
+            });
+        }
+
+        private static String param(List<Object> binds, Object value) {
+            binds.add(value);
+            return ":p" + (binds.size() - 1);
         }
     }
 
-    private static void range(StringBuilder where, List<Object> binds, String operator, OffsetDateTime at) {
-        binds.add(at);
-        where.append(" and a.updated_at ").append(operator).append(" :p").append(binds.size() - 1);
+    /** Dates stand for whole UTC days, as in FHIR; date-times for the range their precision covers. */
+    private static void lastUpdatedCondition(String value, StringBuilder where, List<Object> binds) {
+        DateSearch search = DateSearch.parse(value, "_lastUpdated");
+        search.appendTo(where, binds, "a.updated_at", utc(search.from()), utc(search.to()));
+    }
+
+    private static Object utc(Object bound) {
+        return bound instanceof LocalDate day ? day.atStartOfDay().atOffset(ZoneOffset.UTC) : bound;
     }
 
     /** Dates compare with the slot's local date (in its own zone); date-times with its start instant. */
     private static void startCondition(String value, StringBuilder where, List<Object> binds) {
-        Bound bound = bound(value, "start", true);
-        binds.add(bound.at());
-        where.append(bound.at() instanceof LocalDate ? " and s.local_date " : " and s.starts_at ")
-                .append(bound.operator()).append(" :p").append(binds.size() - 1);
+        DateSearch search = DateSearch.parse(value, "start");
+        search.appendTo(where, binds, search.from() instanceof LocalDate ? "s.local_date" : "s.starts_at",
+                search.from(), search.to());
     }
 
     private static DatabaseClient.GenericExecuteSpec bind(DatabaseClient.GenericExecuteSpec spec, List<Object> binds,

@@ -228,6 +228,78 @@ class FhirIntegrationTests extends IntegrationTest {
                 .containsExactly("2027-03-28T01:30:00+01:00", "2027-03-28T03:30:00+02:00");
     }
 
+    /**
+     * A date search value stands for the range its precision covers (FHIR R4 search, "date"): a year, a month, a day,
+     * a minute, a second or a millisecond; each prefix compares with that range.
+     */
+    @Test
+    void dateSearchesCoverTheRangeTheirPrecisionStandsFor() {
+        java.time.ZoneOffset shanghai = java.time.ZoneOffset.ofHours(8);
+        OffsetDateTime nine = LocalDate.of(2028, 2, 10).atTime(9, 0).atOffset(shanghai);
+        client.transaction().withBundle(transaction(schedule("sched-" + suffix, null),
+                slot("p1-" + suffix, "Schedule/sched-" + suffix, nine, 1, 1),
+                slot("p2-" + suffix, "Schedule/sched-" + suffix, nine.plusSeconds(40), 1, 1),
+                slot("p3-" + suffix, "Schedule/sched-" + suffix, LocalDate.of(2028, 2, 29).atTime(8, 0).atOffset(shanghai), 1, 1),
+                slot("p4-" + suffix, "Schedule/sched-" + suffix, LocalDate.of(2028, 3, 1).atTime(8, 0).atOffset(shanghai), 1, 1)))
+                .execute();
+
+        assertThat(slotIds("start=2028")).containsExactly("p1", "p2", "p3", "p4");
+        assertThat(slotIds("start=2028-02")).containsExactly("p1", "p2", "p3");
+        assertThat(slotIds("start=ne2028-02")).containsExactly("p4");
+        assertThat(slotIds("start=sa2028-02")).containsExactly("p4");
+        assertThat(slotIds("start=eb2028-03")).containsExactly("p1", "p2", "p3");
+        assertThat(slotIds("start=gt2028-02-10")).containsExactly("p3", "p4");
+        assertThat(slotIds("start=le2028-02-10")).containsExactly("p1", "p2");
+        // A minute is all of it; a second is only that second.
+        assertThat(slotIds("start=eq2028-02-10T09:00%2B08:00")).containsExactly("p1", "p2");
+        assertThat(slotIds("start=2028-02-10T01:00Z")).containsExactly("p1", "p2");
+        assertThat(slotIds("start=eq2028-02-10T09:00:00%2B08:00")).containsExactly("p1");
+        assertThat(slotIds("start=gt2028-02-10T09:00%2B08:00&start=lt2028-03")).containsExactly("p3");
+        assertThat(slotIds("start=ge2028-02-10T09:00:01%2B08:00&start=le2028-02-10T09:00:40.000%2B08:00"))
+                .containsExactly("p2");
+        // The ends of the calendar are searches like any other, not server errors.
+        assertThat(slotIds("start=9999")).isEmpty();
+        assertThat(slotIds("start=le9999-12-31")).containsExactly("p1", "p2", "p3", "p4");
+        assertThat(slotIds("start=eq9999-12-31T23:59:59.999999999-18:00")).isEmpty();
+        assertThat(slotIds("start=gt0000-01")).containsExactly("p1", "p2", "p3", "p4");
+        http.get().uri(java.net.URI.create("http://localhost:" + port + "/fhir/r4/Appointment?_lastUpdated=9999-12"))
+                .headers(h -> h.setBearerAuth(clientToken())).exchange().expectStatus().isOk();
+        http.get().uri(java.net.URI.create("http://localhost:" + port + "/fhir/r4/Slot?schedule=Schedule/sched-" + suffix + "&start=ap2028-02"))
+                .headers(h -> h.setBearerAuth(clientToken())).exchange().expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.issue[0].diagnostics").value(d -> assertThat((String) d).contains("ap"));
+
+        // meta.lastUpdated is given to the millisecond and kept to the microsecond: eq with the value an Appointment
+        // carries finds it.
+        OffsetDateTime soon = LocalDate.now().plusDays(4).atTime(11, 0).atOffset(shanghai);
+        Bundle pushed = client.transaction().withBundle(transaction(schedule("sched-" + suffix, null),
+                slot("p5-" + suffix, "Schedule/sched-" + suffix, soon, 1, 1))).execute();
+        String patient = patientToken();
+        String booked = book(patient, pushed.getEntry().get(1).getResponse().getLocation().substring(5));
+        String me = (String) http.get().uri("/api/v1/me").headers(h -> h.setBearerAuth(patient)).exchange()
+                .expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody().get("id");
+        Appointment appointment = (Appointment) client.search().forResource(Appointment.class)
+                .where(Appointment.PATIENT.hasId("Patient/" + me)).returnBundle(Bundle.class).execute()
+                .getEntryFirstRep().getResource();
+        assertThat(appointment.getIdElement().getIdPart()).isEqualTo(booked);
+        String lastUpdated = appointment.getMeta().getLastUpdatedElement().getValueAsString();
+        String body = http.get().uri(java.net.URI.create("http://localhost:" + port + "/fhir/r4/Appointment?_lastUpdated=eq"
+                        + lastUpdated.replace("+", "%2B")))
+                .headers(h -> h.setBearerAuth(clientToken())).exchange().expectStatus().isOk()
+                .expectBody(String.class).returnResult().getResponseBody();
+        assertThat(fhir.newJsonParser().parseResource(Bundle.class, body).getEntry())
+                .extracting(e -> e.getResource().getIdElement().getIdPart()).contains(booked);
+    }
+
+    /** The external ids (without this test's suffix) of the Slots this search of the test's schedule finds, in order. */
+    private List<String> slotIds(String query) {
+        String body = http.get().uri(java.net.URI.create("http://localhost:" + port + "/fhir/r4/Slot?schedule=Schedule/sched-" + suffix + "&" + query))
+                .headers(h -> h.setBearerAuth(clientToken())).exchange().expectStatus().isOk()
+                .expectBody(String.class).returnResult().getResponseBody();
+        return fhir.newJsonParser().parseResource(Bundle.class, body).getEntry().stream()
+                .map(e -> ((Slot) e.getResource()).getIdentifierFirstRep().getValue().replace("-" + suffix, ""))
+                .toList();
+    }
+
     @Test
     void badRequestsAreOperationOutcomesAndTheScopeIsRequired() {
         http.post().uri("/fhir/r4").headers(h -> h.setBearerAuth(clientToken()))
