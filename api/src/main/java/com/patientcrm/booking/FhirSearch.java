@@ -172,8 +172,7 @@ class FhirSearch {
                         yield new DateSearch(prefix, day, day.plusDays(1));
                     }
                     default -> {
-                        // In UTC: PostgreSQL takes offsets up to 15:59, ISO 8601 and Java up to 18:00.
-                        OffsetDateTime at = OffsetDateTime.parse(raw).withOffsetSameInstant(ZoneOffset.UTC);
+                        OffsetDateTime at = OffsetDateTime.parse(raw);
                         yield new DateSearch(prefix, at, at.plus(precision(raw)));
                     }
                 };

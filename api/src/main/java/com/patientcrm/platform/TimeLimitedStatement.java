@@ -1,7 +1,11 @@
 package com.patientcrm.platform;
 
+import io.r2dbc.spi.Parameter;
+import io.r2dbc.spi.Parameters;
 import io.r2dbc.spi.Result;
 import io.r2dbc.spi.Statement;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 
@@ -24,14 +28,28 @@ final class TimeLimitedStatement implements Statement {
 
     @Override
     public Statement bind(int index, Object value) {
-        delegate.bind(index, value);
+        delegate.bind(index, inUtc(value));
         return this;
     }
 
     @Override
     public Statement bind(String name, Object value) {
-        delegate.bind(name, value);
+        delegate.bind(name, inUtc(value));
         return this;
+    }
+
+    /**
+     * Date-times go to the database in UTC, the same instant: ISO 8601 (and Java) allow offsets up to 18:00, PostgreSQL
+     * only up to 15:59, and the driver sends the offset as given, so a request's {@code -18:00} was a 500.
+     */
+    static Object inUtc(Object value) {
+        if (value instanceof OffsetDateTime at) {
+            return at.withOffsetSameInstant(ZoneOffset.UTC);
+        }
+        if (value instanceof Parameter parameter && parameter.getValue() instanceof OffsetDateTime at) {
+            return Parameters.in(parameter.getType(), at.withOffsetSameInstant(ZoneOffset.UTC));
+        }
+        return value;
     }
 
     @Override

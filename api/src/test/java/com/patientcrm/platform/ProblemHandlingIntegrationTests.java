@@ -107,6 +107,19 @@ class ProblemHandlingIntegrationTests extends IntegrationTest {
                 .expectBody().jsonPath("$.error").isEqualTo("invalid_client");
     }
 
+    /** ISO 8601 allows offsets up to 18:00, PostgreSQL up to 15:59: such a date-time was sent on as given, a 500. */
+    @Test
+    void aDateTimeWithAnOffsetBeyondPostgresRangeIsTheSameInstantNotAServerError() {
+        String client = clientToken();
+        for (String since : new String[] {"2026-01-01T00:00:00-18:00", "2026-01-01T00:00:00%2B16:30"}) {
+            http.get().uri(java.net.URI.create("http://localhost:" + port + "/integration/v1/appointments?updatedSince=" + since))
+                    .headers(h -> h.setBearerAuth(client)).exchange().expectStatus().isOk();
+        }
+        http.get().uri(java.net.URI.create("http://localhost:" + port + "/staff/v1/audit?from=2026-01-01T00:00:00-18:00"
+                        + "&to=2026-01-02T00:00:00%2B18:00"))
+                .headers(h -> h.setBearerAuth(staffToken())).exchange().expectStatus().isOk();
+    }
+
     @Test
     void anUnknownPathUnderAPatientTokenIsNotFound() {
         http.get().uri("/api/v1/no-such-thing").headers(h -> h.setBearerAuth(patientToken()))
