@@ -41,7 +41,7 @@ class BookingNotices implements NoticeSource {
 
     @Override
     public Set<String> topics() {
-        return Set.of(BookingMessages.REMINDER, BookingMessages.CHANGE, Waitlist.OFFER);
+        return Set.of(BookingMessages.REMINDER, BookingMessages.CHANGE, Waitlist.OFFER, Waitlist.HOLD_ENDED);
     }
 
     /** Reminders are their own category; booking changes and waitlist offers are changes the patient must know of. */
@@ -49,7 +49,7 @@ class BookingNotices implements NoticeSource {
     public Optional<Category> category(String topic) {
         return Optional.ofNullable(switch (topic) {
             case BookingMessages.REMINDER -> Category.APPOINTMENT_REMINDER;
-            case BookingMessages.CHANGE, Waitlist.OFFER -> Category.APPOINTMENT_CHANGE;
+            case BookingMessages.CHANGE, Waitlist.OFFER, Waitlist.HOLD_ENDED -> Category.APPOINTMENT_CHANGE;
             default -> null;
         });
     }
@@ -58,6 +58,9 @@ class BookingNotices implements NoticeSource {
     public Mono<Notice> compose(OutboxEntry entry) {
         if (Waitlist.OFFER.equals(entry.topic())) {
             return offer(entry);
+        }
+        if (Waitlist.HOLD_ENDED.equals(entry.topic())) {
+            return holdEnded(entry);
         }
         UUID id = appointmentId(entry);
         if (id == null) {
@@ -70,16 +73,17 @@ class BookingNotices implements NoticeSource {
                 .mapNotNull(facts -> notice(entry, facts));
     }
 
-    /** Reminders and changes of a batch in one query; waitlist offers (rare) one by one. */
+    /** Reminders and changes of a batch in one query; waitlist messages (rare) one by one, through {@link #compose}. */
     @Override
     public Mono<Map<UUID, Notice>> composeAll(List<OutboxEntry> entries) {
         Map<UUID, List<OutboxEntry>> byAppointment = new HashMap<>();
         List<OutboxEntry> others = new ArrayList<>();
         for (OutboxEntry entry : entries) {
-            UUID appointment = Waitlist.OFFER.equals(entry.topic()) ? null : appointmentId(entry);
+            boolean waitlist = Waitlist.OFFER.equals(entry.topic()) || Waitlist.HOLD_ENDED.equals(entry.topic());
+            UUID appointment = waitlist ? null : appointmentId(entry);
             if (appointment != null) {
                 byAppointment.computeIfAbsent(appointment, a -> new ArrayList<>()).add(entry);
-            } else if (Waitlist.OFFER.equals(entry.topic())) {
+            } else if (waitlist) {
                 others.add(entry);
             }
         }
@@ -92,7 +96,7 @@ class BookingNotices implements NoticeSource {
                                 .map(entry -> Optional.ofNullable(notice(entry, facts)).map(n -> Map.entry(entry.id(), n)))
                                 .flatMap(Optional::stream).toList());
         Flux<Map.Entry<UUID, Notice>> offers = Flux.fromIterable(others)
-                .concatMap(entry -> offer(entry).map(notice -> Map.entry(entry.id(), notice)));
+                .concatMap(entry -> compose(entry).map(notice -> Map.entry(entry.id(), notice)));
         return Flux.concat(appointments, offers).collectMap(Map.Entry::getKey, Map.Entry::getValue);
     }
 
@@ -161,6 +165,29 @@ class BookingNotices implements NoticeSource {
                     return new Notice(Category.APPOINTMENT_CHANGE, "waitlist_offer", fields,
                             "pages/waitlist/detail?id=" + row.get("entry_id", UUID.class), until.toInstant());
                 })
+                .one();
+    }
+
+    /**
+     * A held place that is gone: withdrawn (the session was stopped; told while the person still waits or was offered
+     * another place since) or lapsed (told while the entry is expired). Not after the place's own start.
+     */
+    private Mono<Notice> holdEnded(OutboxEntry entry) {
+        String entryId = entry.text("entryId");
+        String slotId = entry.text("slotId");
+        String why = entry.text("why");
+        if (entryId == null || slotId == null || !("withdrawn".equals(why) || "lapsed".equals(why))) {
+            return Mono.empty();
+        }
+        String still = "withdrawn".equals(why) ? "w.status in ('WAITING', 'OFFERED')" : "w.status = 'EXPIRED'";
+        return db.sql("select w.id as entry_id, " + FACTS_COLUMNS + "from app.waitlist_entries w "
+                        + "join app.slots s on s.id = :slot join app.doctors d on d.id = s.doctor_id "
+                        + "join app.departments dep on dep.id = d.department_id join app.patients p on p.id = w.patient_id "
+                        + "where w.id = :entry and " + still)
+                .bind("entry", UUID.fromString(entryId)).bind("slot", UUID.fromString(slotId))
+                .map(row -> new Notice(Category.APPOINTMENT_CHANGE, "waitlist_hold_" + why, fields(row),
+                        "pages/waitlist/detail?id=" + row.get("entry_id", UUID.class),
+                        row.get("starts_at", OffsetDateTime.class).toInstant()))
                 .one();
     }
 

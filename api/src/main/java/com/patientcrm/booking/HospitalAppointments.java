@@ -135,10 +135,18 @@ class HospitalAppointments {
                         .thenReturn(cancelled.getKey()))
                 .count()
                 // Places held for waitlisted people on the stopped slots go with them (the recount drops them);
-                // the people go back to waiting, in the place in line they had.
-                .flatMap(count -> db.sql("update app.waitlist_entries set status = 'WAITING', offered_slot_id = null, "
-                                + "hold_expires_at = null, updated_at = now() where status = 'OFFERED' and offered_slot_id = any(:slots)")
-                        .bind("slots", slotIds).then().thenReturn(count))
+                // the people go back to waiting, in the place in line they had, and are told.
+                .flatMap(count -> db.sql("with held as (select id, patient_id, offered_slot_id from app.waitlist_entries "
+                                + "where status = 'OFFERED' and offered_slot_id = any(:slots) for update) "
+                                + "update app.waitlist_entries w set status = 'WAITING', offered_slot_id = null, "
+                                + "hold_expires_at = null, updated_at = now() from held where w.id = held.id "
+                                + "returning w.id, held.patient_id, held.offered_slot_id")
+                        .bind("slots", slotIds)
+                        .map(row -> new UUID[] {row.get("id", UUID.class), row.get("patient_id", UUID.class),
+                                row.get("offered_slot_id", UUID.class)})
+                        .all()
+                        .concatMap(held -> waitlist.holdEnded(held[0], held[1], held[2], "withdrawn"))
+                        .then().thenReturn(count))
                 .flatMap(count -> db.sql("update app.slots s set booked = (select count(*) from app.appointments a "
                                 + "where a.slot_id = s.id and a.status in ('BOOKED', 'CHECKED_IN')) where s.id = any(:slots)")
                         .bind("slots", slotIds).then()

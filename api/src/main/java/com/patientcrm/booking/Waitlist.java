@@ -31,6 +31,8 @@ class Waitlist {
 
     static final String OFFER = "waitlist.offer";
     static final String HOLD_EXPIRY = "waitlist.hold-expiry";
+    /** A held place is gone: {@code why} is {@code withdrawn} (the session was stopped) or {@code lapsed}. */
+    static final String HOLD_ENDED = "waitlist.hold-ended";
 
     private static final String VIEW = "select w.id, w.doctor_id, w.local_date, w.patient_id, w.status, w.offered_slot_id, "
             + "w.hold_expires_at, w.appointment_id, w.created_at, s.starts_at, s.ends_at, s.time_zone, "
@@ -243,16 +245,29 @@ class Waitlist {
                 .then().then(offer(doctorId, day));
     }
 
-    /** Expires the entry's hold if it is still unclaimed and due; answers whether it did. In its own transaction. */
+    /**
+     * Tells the patient their held place is gone, in the caller's transaction: {@code withdrawn} when the hospital
+     * stopped the session (they wait again, in their place in line), {@code lapsed} when it was not claimed in time.
+     */
+    Mono<Void> holdEnded(UUID entryId, UUID patientId, UUID slotId, String why) {
+        return outbox.enqueue(new OutboxMessage(HOLD_ENDED, HOLD_ENDED + ":" + entryId + ":" + slotId, patientId, entryId,
+                Map.of("entryId", entryId.toString(), "slotId", slotId.toString(), "why", why), clock.instant()));
+    }
+
+    /**
+     * Expires the entry's hold if it is still unclaimed and due, tells the patient, and offers the place to the next
+     * person; answers whether it did. In its own transaction.
+     */
     Mono<Boolean> expire(UUID entryId) {
         return db.sql("update app.waitlist_entries set status = 'EXPIRED', updated_at = now() where id = :id "
                         + "and status = 'OFFERED' and hold_expires_at <= now() + interval '1 second' "
-                        + "returning offered_slot_id, doctor_id, local_date")
+                        + "returning offered_slot_id, doctor_id, local_date, patient_id")
                 .bind("id", entryId)
                 .map(row -> new Object[] {row.get("offered_slot_id", UUID.class), row.get("doctor_id", UUID.class),
-                        row.get("local_date", LocalDate.class)})
+                        row.get("local_date", LocalDate.class), row.get("patient_id", UUID.class)})
                 .one()
-                .flatMap(held -> passOn((UUID) held[0], (UUID) held[1], (LocalDate) held[2]).thenReturn(true))
+                .flatMap(held -> holdEnded(entryId, (UUID) held[3], (UUID) held[0], "lapsed")
+                        .then(passOn((UUID) held[0], (UUID) held[1], (LocalDate) held[2])).thenReturn(true))
                 .defaultIfEmpty(false)
                 .as(tx::transactional);
     }

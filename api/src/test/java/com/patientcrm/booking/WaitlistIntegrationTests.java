@@ -91,6 +91,9 @@ class WaitlistIntegrationTests extends IntegrationTest {
         // The 3 s hold lapses; the dispatcher passes the place on.
         await().atMost(Duration.ofSeconds(30)).until(() -> "OFFERED".equals(entries(third).get(0).get("status")));
         assertThat(entries(second).get(0)).containsEntry("status", "EXPIRED");
+        // The one whose hold lapsed hears that the place went on, in the app.
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(inbox(second))
+                .as(holdEndedStatuses()).contains("waitlist_hold_lapsed"));
         http.post().uri("/api/v1/waitlist/" + secondEntry + "/claim").headers(h -> h.setBearerAuth(second))
                 .exchange().expectStatus().isEqualTo(409);
         assertThat(booked(slot)).isEqualTo(1);
@@ -116,6 +119,12 @@ class WaitlistIntegrationTests extends IntegrationTest {
         // The hold went with the stopped slot; the entry waits again, first in line.
         assertThat(entries(waiting).get(0)).containsEntry("status", "WAITING").containsEntry("position", 1)
                 .containsEntry("offer", null);
+        // They are told, as the patients whose appointments were cancelled are (a critical change: never muted).
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(inbox(waiting))
+                .as(holdEndedStatuses()).contains("waitlist_hold_withdrawn"));
+        assertThat(db.sql("select count(*) as n from notifications.outbox where topic = 'waitlist.hold-ended' "
+                        + "and subject_id = :id").bind("id", UUID.fromString(entry)).map(r -> r.get("n", Long.class))
+                .one().block()).isEqualTo(1);
         http.post().uri("/api/v1/waitlist/" + entry + "/claim").headers(h -> h.setBearerAuth(waiting)).exchange()
                 .expectStatus().isEqualTo(409);
         assertThat(booked(slot)).isZero();
@@ -236,6 +245,24 @@ class WaitlistIntegrationTests extends IntegrationTest {
     private WebTestClient.ResponseSpec waitlist(String token, Map<String, ?> body) {
         return http.post().uri("/api/v1/waitlist").headers(h -> h.setBearerAuth(token))
                 .contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange();
+    }
+
+    /** The in-app inbox of the account, each item as its category and the template its title came from. */
+    private List<String> inbox(String token) {
+        List<?> items = (List<?>) http.get().uri("/api/v1/me/notifications").headers(h -> h.setBearerAuth(token))
+                .exchange().expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody().get("items");
+        return items.stream().map(i -> (Map<?, ?>) i).map(i -> switch ((String) i.get("title")) {
+            case "候补号源已撤回", "Held place withdrawn" -> "waitlist_hold_withdrawn";
+            case "候补保留已过期", "Held place released" -> "waitlist_hold_lapsed";
+            default -> String.valueOf(i.get("title"));
+        }).toList();
+    }
+
+    /** Every waitlist.hold-ended message's status and reason, for a failure to show why one was not delivered. */
+    private String holdEndedStatuses() {
+        return db.sql("select string_agg(status || ':' || coalesce(last_error, '-'), ', ') as s "
+                        + "from notifications.outbox where topic = 'waitlist.hold-ended'")
+                .map(r -> String.valueOf(r.get("s", String.class))).one().block();
     }
 
     private List<Map<String, Object>> entries(String token) {

@@ -62,6 +62,14 @@ final class NoticeTexts {
                     "zh-CN", new Text("候补成功", "{departmentName} {doctorName} 医生 {start} 的号源已为您保留至 {holdUntil}，请尽快确认。"),
                     "en", new Text("A place is held for you",
                             "A place with {doctorName} ({departmentName}) at {start} is held for you until {holdUntil}. Confirm it in the app."))),
+            Map.entry("waitlist_hold_withdrawn", Map.of(
+                    "zh-CN", new Text("候补号源已撤回", "因医院停诊，为您保留的 {departmentName} {doctorName} 医生 {start} 的号源已撤回，您仍在候补队列中原位排队。"),
+                    "en", new Text("Held place withdrawn",
+                            "The hospital has stopped the session, so the place held for you with {doctorName} ({departmentName}) at {start} is withdrawn. You keep your place on the waitlist."))),
+            Map.entry("waitlist_hold_lapsed", Map.of(
+                    "zh-CN", new Text("候补保留已过期", "为您保留的 {departmentName} {doctorName} 医生 {start} 的号源未在时限内确认，已释放给下一位候补患者。"),
+                    "en", new Text("Held place released",
+                            "The place held for you with {doctorName} ({departmentName}) at {start} was not confirmed in time and has gone to the next person waiting."))),
             // The report's title, never a result: which values are abnormal is for the patient to read in the app.
             Map.entry("report_ready", Map.of(
                     "zh-CN", new Text("报告已出", "您的报告“{title}”已出，请在应用内查看。"),
