@@ -163,7 +163,11 @@ jit_warmup() {
   echo "  slots booked beyond capacity: $($PSQL -c "select count(*) from app.slots where booked > capacity")"
   echo "  slots whose booked count differs from their live appointments: $($PSQL -c "select count(*) from app.slots s where s.booked <> (select count(*) from app.appointments a where a.slot_id = s.id and a.status in ('BOOKED','CHECKED_IN'))")"
   echo "  double bookings (same person, doctor and day): $($PSQL -c "select count(*) from (select 1 from app.appointments where status = 'BOOKED' group by person_key, doctor_id, local_date having count(*) > 1) x")"
-  echo "  reminders without an appointment or appointments without a reminder: $($PSQL -c "select count(*) from app.appointments a where a.status = 'BOOKED' and not exists (select 1 from notifications.outbox o where o.subject_id = a.id and o.topic = 'appointment.reminder' and o.status = 'pending')")"
+  # A reminder whose time has passed when the appointment is booked is left out (BookingMessages), and one that came
+  # due since is sent: an appointment booked more than 2 h (the last default reminder) before its start must have a
+  # reminder row in some state, and no cancelled one may keep a pending reminder.
+  echo "  appointments booked more than 2 h ahead without a reminder: $($PSQL -c "select count(*) from app.appointments a where a.status = 'BOOKED' and a.created_at < a.starts_at - interval '2 hours' and not exists (select 1 from notifications.outbox o where o.subject_id = a.id and o.topic = 'appointment.reminder')")"
+  echo "  pending reminders of appointments no longer booked: $($PSQL -c "select count(*) from notifications.outbox o join app.appointments a on a.id = o.subject_id where o.topic = 'appointment.reminder' and o.status = 'pending' and a.status <> 'BOOKED'")"
 } | tee "$OUT"
 
 $PSQL >/dev/null <<SQL

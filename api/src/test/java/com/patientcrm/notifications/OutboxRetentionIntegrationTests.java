@@ -38,7 +38,9 @@ class OutboxRetentionIntegrationTests extends IntegrationTest {
         old.values().forEach(this::attempt);
         attempt(recentDone);
 
-        assertThat(retention.prune().block(Duration.ofSeconds(10))).isGreaterThanOrEqualTo(4L);
+        // The count may include other tests' rows, and the scheduled run may have taken these first: what counts is
+        // what is left.
+        retention.prune().block(Duration.ofSeconds(10));
 
         assertThat(statuses(patient)).containsExactlyInAnyOrder("pending", "claimed", "done");
         assertThat(ids(patient)).containsExactlyInAnyOrder(oldPending, oldClaimed, recentDone);
