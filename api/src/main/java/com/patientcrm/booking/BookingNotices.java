@@ -44,7 +44,10 @@ class BookingNotices implements NoticeSource {
         return Set.of(BookingMessages.REMINDER, BookingMessages.CHANGE, Waitlist.OFFER, Waitlist.HOLD_ENDED);
     }
 
-    /** Reminders are their own category; booking changes and waitlist offers are changes the patient must know of. */
+    /**
+     * Reminders are their own category; booking changes, waitlist offers and ended holds are changes the patient must
+     * know of.
+     */
     @Override
     public Optional<Category> category(String topic) {
         return Optional.ofNullable(switch (topic) {
