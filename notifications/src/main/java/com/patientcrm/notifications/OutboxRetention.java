@@ -16,7 +16,10 @@ import reactor.core.publisher.Mono;
  * went to). Every message names a patient and what happened to them, so none is kept longer than the hospital needs
  * it (PIPL and GDPR data minimisation). Messages still to be sent are never touched.
  * <p>
- * Hourly on every instance, in bounded batches; rows another instance is deleting are skipped, not waited for. What
+ * Hourly on every instance, in bounded batches; rows another instance is deleting are skipped, not waited for. The
+ * search reads the table rather than an index: an index on {@code updated_at}, even a BRIN one (whose summaries
+ * widen with every update), put ~20 % on each status change of a message in a test of the same update pattern, and
+ * those changes are the dispatcher's hot path; an hour's scan of the table costs far less. What
  * goes with a message: its dedupe key (a cause replayed after the retention would act again: every producer's cause
  * is idempotent upstream, a report's version, a care plan's generation, a WeChat MsgId), its place in the staff
  * history (a resend answers 404). The patient's in-app inbox and the staff's resend records stay: they are the
