@@ -71,7 +71,7 @@ snapshot() {
 drain() {
   local t0=$SECONDS left
   while :; do
-    left=$($PSQL -c "select count(*) from notifications.outbox where status in ('pending', 'claimed') and due_at <= now()")
+    left=$($PSQL -c "select count(*) from notifications.outbox_queue where due_at <= now() or claim_token is not null")
     [ "$left" -lt "$CONCURRENCY" ] && break
     [ $((SECONDS - t0)) -ge 600 ] && { echo "  (the dispatcher had not caught up after 600 s: $left messages due)"; break; }
     sleep 2

@@ -73,7 +73,8 @@ curl -sf "http://127.0.0.1:$PORT/actuator/health/readiness" >/dev/null || { tail
 POSTMASTER=$(head -1 "$PGDIR/data/postmaster.pid")
 FREEZE="echo \$(date +%s.%N) > $DATA/frozen-at; echo $POSTMASTER \$(pgrep -P $POSTMASTER | tr '\n' ' ') > $DATA/frozen; kill -STOP \$(cat $DATA/frozen)"
 RESUME="kill -CONT \$(cat $DATA/frozen); echo \$(date +%s.%N) > $DATA/resumed-at; rm $DATA/frozen"
-REMINDERS="from notifications.outbox where topic = 'appointment.reminder' and dedupe_key like 'bench:%'"
+# A reminder being sent has a claim on its queue row; "claimed" is not an outbox status.
+REMINDERS="from notifications.outbox o left join notifications.outbox_queue q on q.id = o.id where o.topic = 'appointment.reminder' and o.dedupe_key like 'bench:%'"
 BOUND=$(echo "$(seconds "$STATEMENT_TIMEOUT") + $(seconds "$ACQUIRE_TIME")" | bc)
 {
   echo "# PostgreSQL frozen (SIGSTOP) for $HANG s under load $(date -u +%FT%TZ) on $(nproc) cores (service, PostgreSQL, stand-ins and load generator share them; other work may run on the machine too; load average $(cut -d' ' -f1-3 /proc/loadavg))"
@@ -82,9 +83,9 @@ BOUND=$(echo "$(seconds "$STATEMENT_TIMEOUT") + $(seconds "$ACQUIRE_TIME")" | bc
     out="$DATA/load" patients="$PATIENTS" rate="$RATE" readiness=true readiness.timeout=12 report=hang bound="$BOUND" \
     phases="warmup:$WARMUP,before:$BEFORE,hang:$HANG,after:$AFTER" \
     at.warmup="$PSQL -v n=$MESSAGES -f bench/notifications/seed.sql" \
-    at.hang="$PSQL -c \"select count(*) filter (where status = 'claimed') || ' claimed, ' || count(*) filter (where status = 'done') || ' done' $REMINDERS\" > $DATA/claimed.txt; $FREEZE" \
+    at.hang="$PSQL -c \"select count(*) filter (where q.claim_token is not null) || ' claimed, ' || count(*) filter (where status = 'done') || ' done' $REMINDERS\" > $DATA/claimed.txt; $FREEZE" \
     at.after="$RESUME" \
-    probe="$PSQL -c \"select count(*) $REMINDERS and status in ('pending', 'claimed')\"" drain="$TIMEOUT"
+    probe="$PSQL -c \"select count(*) $REMINDERS and status = 'pending'\"" drain="$TIMEOUT"
   FROZEN_AT=$(cat "$DATA/frozen-at"); RESUMED_AT=$(cat "$DATA/resumed-at")
   echo "service log: $(grep -c 'did not answer within' "$DATA/app.log") connections closed after a missed deadline, $(grep -c 'Database unavailable on' "$DATA/app.log") requests answered 503 for the database (one line each, no stack trace), $(grep -c 'Unhandled error' "$DATA/app.log") unhandled errors, $(grep -c ' ERROR ' "$DATA/app.log") ERROR lines; load average now $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "dispatcher:"
@@ -92,7 +93,7 @@ BOUND=$(echo "$(seconds "$STATEMENT_TIMEOUT") + $(seconds "$ACQUIRE_TIME")" | bc
   echo "  outcomes it could not record during the hang: $(grep -c 'Could not record the outcome' "$DATA/app.log"); dispatch cycles that failed: $(grep -c 'Outbox dispatch cycle failed' "$DATA/app.log")"
   grep -E 'Recovered [0-9]+ outbox claims' "$DATA/app.log" | sed -E 's/^[0-9-]+T([0-9:.]+)Z.*Recovered ([0-9]+) outbox claims.*/  \1 recovered \2 claims whose lease had run out/' | head -5
   $PSQL -c "select '  first reminder sent after SIGCONT: ' || coalesce(round(extract(epoch from min(updated_at) - to_timestamp($RESUMED_AT))::numeric, 1)::text, 'none') || ' s after; all ' || count(*) || ' done ' || round(extract(epoch from max(updated_at) - to_timestamp($RESUMED_AT))::numeric, 1) || ' s after' $REMINDERS and status = 'done' and updated_at > to_timestamp($RESUMED_AT)"
-  $PSQL -c "select '  reminders: ' || count(*) filter (where status = 'done') || ' done, ' || count(*) filter (where status = 'skipped') || ' skipped, ' || count(*) filter (where status = 'dead') || ' dead, ' || count(*) filter (where status in ('pending','claimed')) || ' left of ' || count(*) || ', ' || count(*) filter (where attempts > 1) || ' took more than one attempt' $REMINDERS"
+  $PSQL -c "select '  reminders: ' || count(*) filter (where status = 'done') || ' done, ' || count(*) filter (where status = 'skipped') || ' skipped, ' || count(*) filter (where status = 'dead') || ' dead, ' || count(*) filter (where status = 'pending') || ' left of ' || count(*) || ', ' || count(*) filter (where o.attempts > 1) || ' took more than one attempt' $REMINDERS"
   $PSQL -c "select '  sent more than once by the delivery records: ' || count(*) from (select outbox_id, channel, target from notifications.deliveries where status = 'sent' group by 1, 2, 3 having count(*) > 1) x"
   $PSQL -c "select '  inbox items: ' || count(*) || ' (' || count(distinct outbox_id) || ' distinct messages)' from notifications.inbox i join notifications.outbox o on o.id = i.outbox_id where o.dedupe_key like 'bench:%'"
   echo "  providers (stand-ins' own count): $(curl -s "http://127.0.0.1:$FAKE/stats")"

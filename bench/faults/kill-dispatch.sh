@@ -61,13 +61,13 @@ echo "seeded $MESSAGES reminders; killing the service with kill -9 once $KILL_AT
 while [ "$(count done)" -lt "$KILL_AT" ]; do sleep 0.2; done
 kill -9 "$APP"; wait "$APP" 2>/dev/null || true; APP=""
 KILLED=$(date +%s.%N)
-CLAIMED=$($PSQL -c "select count(*) || ' claimed (lease until ' || to_char(max(lease_until), 'HH24:MI:SS') || '), ' || (select count(*) from notifications.outbox where topic = 'appointment.reminder' and status = 'done') || ' done' from notifications.outbox where topic = 'appointment.reminder' and status = 'claimed'")
+CLAIMED=$($PSQL -c "select count(*) || ' claimed (lease until ' || to_char(max(due_at), 'HH24:MI:SS') || '), ' || (select count(*) from notifications.outbox where topic = 'appointment.reminder' and status = 'done') || ' done' from notifications.outbox_queue where topic = 'appointment.reminder' and claim_token is not null")
 echo "killed: $CLAIMED"
 
 DB_HOST=127.0.0.1 DB_PORT=$PGPORT DB_NAME=postgres DB_USER=postgres start second
 START=$(date +%s)
 while :; do
-  LEFT=$($PSQL -c "select count(*) from notifications.outbox where topic = 'appointment.reminder' and status in ('pending', 'claimed')")
+  LEFT=$($PSQL -c "select count(*) from notifications.outbox where topic = 'appointment.reminder' and status = 'pending'")
   [ "$LEFT" = "0" ] && break
   [ $(( $(date +%s) - START )) -gt "$TIMEOUT" ] && { echo "gave up after $TIMEOUT s with $LEFT left"; break; }
   sleep 1
@@ -77,7 +77,7 @@ STATS=$(curl -s "http://127.0.0.1:$FAKE/stats")
 {
   echo "# kill -9 during notification dispatch $(date -u +%FT%TZ) on $(nproc) cores: $MESSAGES due reminders, killed after $KILL_AT sent, lease $LEASE"
   echo "at the kill: $CLAIMED"
-  $PSQL -c "select 'after the restart: ' || count(*) filter (where status = 'done') || ' done, ' || count(*) filter (where status = 'skipped') || ' skipped, ' || count(*) filter (where status = 'dead') || ' dead, ' || count(*) filter (where status in ('pending','claimed')) || ' left' from notifications.outbox where topic = 'appointment.reminder'"
+  $PSQL -c "select 'after the restart: ' || count(*) filter (where status = 'done') || ' done, ' || count(*) filter (where status = 'skipped') || ' skipped, ' || count(*) filter (where status = 'dead') || ' dead, ' || count(*) filter (where status = 'pending') || ' left' from notifications.outbox where topic = 'appointment.reminder'"
   echo "drained $RECOVERED s after the kill"
   $PSQL -c "select 'messages sent more than once by the delivery records: ' || count(*) from (select outbox_id, channel, target from notifications.deliveries where status = 'sent' group by 1, 2, 3 having count(*) > 1) x"
   $PSQL -c "select 'inbox items: ' || count(*) || ' (' || count(distinct outbox_id) || ' distinct messages)' from notifications.inbox"

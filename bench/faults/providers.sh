@@ -50,7 +50,7 @@ trap cleanup EXIT
 for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$PORT/actuator/health/readiness" >/dev/null && break; sleep 1; done
 curl -sf "http://127.0.0.1:$PORT/actuator/health/readiness" >/dev/null || { tail -40 "$DATA/app.log"; exit 1; }
 
-WAITING="select count(*) from notifications.outbox where topic = 'appointment.change' and status in ('pending', 'claimed')"
+WAITING="select count(*) from notifications.outbox where topic = 'appointment.change' and status = 'pending'"
 {
   echo "# WeChat and FCM misbehaving under load $(date -u +%FT%TZ) on $(nproc) cores (service, PostgreSQL, stand-ins and load generator share them; other work may run on the machine too; load average $(cut -d' ' -f1-3 /proc/loadavg))"
   echo "load: $RATE requests/s, open loop, 70% bookings, 30% slot searches; $PATIENTS patients, every other one with $CREDITS WeChat credits, all with an app device; provider timeouts 5 s; breakers: window 20 calls, open at 50% failed for 30 s"

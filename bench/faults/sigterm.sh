@@ -63,7 +63,8 @@ tail -40 "$DATA/\$1.log"; exit 1
 START
 bash "$DATA/start.sh" first
 
-REMINDERS="from notifications.outbox where topic = 'appointment.reminder' and dedupe_key like 'bench:%'"
+# A reminder being sent has a claim on its queue row; "claimed" is not an outbox status.
+REMINDERS="from notifications.outbox o left join notifications.outbox_queue q on q.id = o.id where o.topic = 'appointment.reminder' and o.dedupe_key like 'bench:%'"
 {
   echo "# SIGTERM under load $(date -u +%FT%TZ) on $(nproc) cores (service, PostgreSQL, stand-ins and load generator share them; other work may run on the machine too; load average $(cut -d' ' -f1-3 /proc/loadavg))"
   echo "load: $RATE requests/s, open loop: slot search 40%, booking 30%, feedback 20%, hospital pushes of 108 slots 10%; $PATIENTS patients; $MESSAGES due reminders for the dispatcher (providers answer in $DELAY_MS ms); PostgreSQL $PG_VERSION"
@@ -71,8 +72,8 @@ REMINDERS="from notifications.outbox where topic = 'appointment.reminder' and de
     patients="$PATIENTS" rate="$RATE" mix="search:40,book:30,feedback:20,bigpush:10" report=sigterm \
     phases="warmup:$WARMUP,before:$BEFORE,term:$AFTER" term="$(cat "$DATA/first.pid")" \
     at.warmup="$PSQL -v n=$MESSAGES -f bench/notifications/seed.sql" \
-    at.retry="$PSQL -c \"select count(*) filter (where status = 'claimed') || ' claimed, ' || count(*) filter (where status = 'done') || ' done, ' || count(*) filter (where status = 'pending') || ' pending' $REMINDERS\" >$DATA/claimed.txt; bash $DATA/start.sh second" \
-    probe="$PSQL -c \"select count(*) $REMINDERS and status in ('pending', 'claimed')\"" drain="$TIMEOUT"
+    at.retry="$PSQL -c \"select count(*) filter (where q.claim_token is not null) || ' claimed, ' || count(*) filter (where status = 'done') || ' done, ' || count(*) filter (where status = 'pending' and q.claim_token is null) || ' pending' $REMINDERS\" >$DATA/claimed.txt; bash $DATA/start.sh second" \
+    probe="$PSQL -c \"select count(*) $REMINDERS and status = 'pending'\"" drain="$TIMEOUT"
   echo "shutdown, as the first instance logged it:"
   grep -E 'graceful shutdown|Graceful shutdown|Gave back|outbox claims|Outbox dispatcher stop|Could not record|Unhandled error' "$DATA/first.log" \
     | sed -E 's/^[0-9-]+T([0-9:.]+)Z +([A-Z]+) [0-9]+ --- \[[^]]*\] \[ *([^]]*)\] ([^ ]+) *: /  \1 \2 \4: /' | cut -c1-200 | tail -12
@@ -80,7 +81,7 @@ REMINDERS="from notifications.outbox where topic = 'appointment.reminder' and de
   echo "the database against what the service answered (after the lost writes were sent again to the second instance):"
   sed "s|@DIR@|$DATA/load|g" bench/faults/reconcile.sql | $PSQL
   echo "reminders, after the second instance drained them:"
-  $PSQL -c "select '  ' || count(*) filter (where status = 'done') || ' done, ' || count(*) filter (where status = 'skipped') || ' skipped, ' || count(*) filter (where status = 'dead') || ' dead, ' || count(*) filter (where status in ('pending','claimed')) || ' left of ' || count(*) $REMINDERS"
+  $PSQL -c "select '  ' || count(*) filter (where status = 'done') || ' done, ' || count(*) filter (where status = 'skipped') || ' skipped, ' || count(*) filter (where status = 'dead') || ' dead, ' || count(*) filter (where status = 'pending') || ' left of ' || count(*) $REMINDERS"
   $PSQL -c "select '  sent more than once by the delivery records: ' || count(*) from (select outbox_id, channel, target from notifications.deliveries where status = 'sent' group by 1, 2, 3 having count(*) > 1) x"
   $PSQL -c "select '  inbox items: ' || count(*) || ' (' || count(distinct outbox_id) || ' distinct messages)' from notifications.inbox i join notifications.outbox o on o.id = i.outbox_id where o.dedupe_key like 'bench:%'"
   echo "  providers (stand-ins' own count): $(curl -s "http://127.0.0.1:$FAKE/stats")"

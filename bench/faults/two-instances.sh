@@ -71,7 +71,7 @@ for port in $PORTS; do
 done
 BASES=$(for port in $PORTS; do printf 'http://127.0.0.1:%s,' "$port"; done)
 BASES=${BASES%,}
-MESSAGES_DUE="from notifications.outbox where status = 'claimed' or (status = 'pending' and due_at <= now() + interval '2 minutes')"
+MESSAGES_DUE="from notifications.outbox_queue where claim_token is not null or due_at <= now() + interval '2 minutes'"
 # What one instance's dispatcher did: the sum of crm_outbox_messages_total per outcome.
 dispatched() {
   curl -s "http://127.0.0.1:$1/actuator/prometheus" | awk -F'[{}]' '/^crm_outbox_messages_total\{/ {

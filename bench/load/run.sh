@@ -72,7 +72,7 @@ PGPID=$(head -1 "$DATA/postgres/postmaster.pid")
 # What the seeding set going (report-ready notices, survey invitations, booking confirmations) is done before the
 # load starts. appointment.visit has no consumer yet (README: "for the follow-ups to come").
 for _ in $(seq 1 300); do
-  LEFT=$($PSQL -c "select count(*) from notifications.outbox where status in ('pending', 'claimed') and due_at <= now() and topic <> 'appointment.visit'")
+  LEFT=$($PSQL -c "select count(*) from notifications.outbox_queue where (due_at <= now() or claim_token is not null) and topic <> 'appointment.visit'")
   [ "$LEFT" = "0" ] && break
   sleep 1
 done

@@ -39,11 +39,11 @@ trap 'kill $APP $FAKE_PID 2>/dev/null; wait $APP 2>/dev/null || true; rm -rf "$D
 for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$PORT/actuator/health/readiness" >/dev/null && break; sleep 1; done
 curl -sf "http://127.0.0.1:$PORT/actuator/health/readiness" >/dev/null || { tail -40 "$DATA/app.log"; exit 1; }
 
-# Waits until no reminder of this round (dedupe keys 'bench:TAG:n') is pending or claimed.
+# Waits until no reminder of this round (dedupe keys 'bench:TAG:n') is pending (waiting or being sent).
 drain() {
   local start=$(date +%s) left
   while :; do
-    left=$($PSQL -c "select count(*) from notifications.outbox where dedupe_key like 'bench:$1:%' and status in ('pending', 'claimed')")
+    left=$($PSQL -c "select count(*) from notifications.outbox where dedupe_key like 'bench:$1:%' and status = 'pending'")
     [ "$left" = "0" ] && return 0
     curl -s "http://127.0.0.1:$PORT/actuator/prometheus" | awk '/^crm_outbox_in_flight\{.*lane="notifications"/ {print $2}' >>"$DATA/inflight-$1"
     [ $(( $(date +%s) - start )) -gt "$TIMEOUT" ] && { echo "gave up after $TIMEOUT s with $left left"; return 0; }

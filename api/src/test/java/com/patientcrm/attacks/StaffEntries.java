@@ -103,8 +103,8 @@ final class StaffEntries {
             UUID appointment = UUID.fromString(fx.book(patient, fx.slot(3)).get("id").asString());
             UUID reminder = fx.uuid("select id from notifications.outbox where topic = 'appointment.reminder' "
                     + "and subject_id = :id order by due_at", "id", appointment);
-            fx.sql("update notifications.outbox set status = 'dead', attempts = 6, last_error = 'gave up after 6 attempts' "
-                    + "where id = :id", "id", reminder);
+            fx.sql("with gone as (delete from notifications.outbox_queue where id = :id) update notifications.outbox set "
+                    + "status = 'dead', attempts = 6, last_error = 'gave up after 6 attempts' where id = :id", "id", reminder);
             String agent = Fixtures.staff("FEEDBACK_AGENT");
             return List.of(new Case("a dead letter", Map.of("id", reminder), agent, List.of(new Op("POST", path, null, 200)),
                     fx.onStaffObject(patient, "CONTENT_EDITOR"), fx.readBackItem("/staff/v1/notifications?patientId="

@@ -209,8 +209,8 @@ class CarePlansIntegrationTests extends IntegrationTest {
     }
 
     private void makeDue(String topic, UUID plan) {
-        db.sql("update notifications.outbox set due_at = now() where topic = :topic and subject_id = :plan "
-                        + "and status = 'pending'")
+        db.sql("update notifications.outbox_queue set due_at = now() where id in (select id from notifications.outbox "
+                        + "where topic = :topic and subject_id = :plan and status = 'pending')")
                 .bind("topic", topic).bind("plan", plan).then().block(Duration.ofSeconds(5));
     }
 

@@ -130,7 +130,8 @@ class CampaignsIntegrationTests extends FeedTestSupport {
                 campaign, Map.of("campaignId", campaign.toString(), "articleId", article.toString(),
                         "category", "health_education"), Instant.now().plusSeconds(3600))).block(Duration.ofSeconds(5));
         staff(editor).post().uri("/staff/v1/articles/{id}/unpublish", article).exchange().expectStatus().isOk();
-        db.sql("update notifications.outbox set due_at = now() where subject_id = :c").bind("c", campaign).then()
+        db.sql("update notifications.outbox_queue set due_at = now() where id in (select id from notifications.outbox "
+                        + "where subject_id = :c)").bind("c", campaign).then()
                 .block(Duration.ofSeconds(5));
         Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> "skipped".equals(db.sql(
                         "select status from notifications.outbox where subject_id = :c").bind("c", campaign)

@@ -124,7 +124,9 @@ class NotificationsIntegrationTests extends IntegrationTest {
         db.sql("update app.slots set starts_at = now() - interval '1 minute', ends_at = now() + interval '1 hour' "
                         + "where id = (select slot_id from app.appointments where id = :id)")
                 .bind("id", UUID.fromString(kept)).then().block(Duration.ofSeconds(5));
-        db.sql("update notifications.outbox set status = 'pending', due_at = now() where id = :id")
+        db.sql("with queued as (insert into notifications.outbox_queue (id, topic, due_at) select id, topic, now() "
+                        + "from notifications.outbox where id = :id on conflict (id) do update set due_at = now(), "
+                        + "claim_token = null) update notifications.outbox set status = 'pending', due_at = now() where id = :id")
                 .bind("id", due.get(0)).then().block(Duration.ofSeconds(5));
         awaitStatus(due.get(0), "skipped");
     }
@@ -278,7 +280,8 @@ class NotificationsIntegrationTests extends IntegrationTest {
         http.get().uri("/api/v1/me/wechat-subscriptions").headers(h -> h.setBearerAuth(token)).exchange()
                 .expectStatus().isOk().expectBody().jsonPath("$.balance.tmpl-change").isEqualTo(1);
         // Leave nothing due at midnight for later tests.
-        db.sql("update notifications.outbox set status = 'cancelled' where id = :id").bind("id", message).then()
+        db.sql("with gone as (delete from notifications.outbox_queue where id = :id) "
+                        + "update notifications.outbox set status = 'cancelled' where id = :id").bind("id", message).then()
                 .block(Duration.ofSeconds(5));
     }
 
@@ -308,7 +311,8 @@ class NotificationsIntegrationTests extends IntegrationTest {
         http.get().uri("/api/v1/me/wechat-subscriptions").headers(h -> h.setBearerAuth(token)).exchange()
                 .expectStatus().isOk().expectBody().jsonPath("$.balance.tmpl-change").isEqualTo(1);
         // Leave nothing retrying against the busy stand-in for later tests.
-        db.sql("update notifications.outbox set status = 'cancelled' where id = :id").bind("id", message).then()
+        db.sql("with gone as (delete from notifications.outbox_queue where id = :id) "
+                        + "update notifications.outbox set status = 'cancelled' where id = :id").bind("id", message).then()
                 .block(Duration.ofSeconds(5));
     }
 
@@ -354,7 +358,7 @@ class NotificationsIntegrationTests extends IntegrationTest {
         db.sql("update notifications.wechat_credits set used_at = now() - interval '1 second', used_by = :m "
                         + "where recipient_id = :p").bind("m", message).bind("p", patient).then()
                 .block(Duration.ofSeconds(5));
-        db.sql("update notifications.outbox set due_at = now() where id = :m").bind("m", message).then()
+        db.sql("update notifications.outbox_queue set due_at = now() where id = :m").bind("m", message).then()
                 .block(Duration.ofSeconds(5));
         return message;
     }
@@ -480,8 +484,8 @@ class NotificationsIntegrationTests extends IntegrationTest {
     }
 
     private void makeDue(String topic, String appointment) {
-        db.sql("update notifications.outbox set due_at = now() where topic = :topic and subject_id = :id "
-                        + "and status = 'pending'")
+        db.sql("update notifications.outbox_queue set due_at = now() where id in (select id from notifications.outbox "
+                        + "where topic = :topic and subject_id = :id and status = 'pending')")
                 .bind("topic", topic).bind("id", UUID.fromString(appointment)).then().block(Duration.ofSeconds(5));
     }
 

@@ -91,8 +91,9 @@ class StaffNotificationsIntegrationTests extends IntegrationTest {
         Map<?, ?> appointment = book(token, day);
         String patient = (String) appointment.get("patientId");
         UUID reminder = messageIds("appointment.reminder", appointment).get(0);
-        db.sql("update notifications.outbox set status = 'dead', attempts = 6, last_error = 'gave up after 6 attempts: "
-                        + "timed out' where id = :id and status = 'pending'")
+        db.sql("with gone as (delete from notifications.outbox_queue where id = :id) update notifications.outbox set "
+                        + "status = 'dead', attempts = 6, last_error = 'gave up after 6 attempts: timed out' "
+                        + "where id = :id and status = 'pending'")
                 .bind("id", reminder).then().block(Duration.ofSeconds(5));
 
         Map<String, Object> deadLetter = only(list(staffToken(), "patientId=" + patient + "&status=dead"));

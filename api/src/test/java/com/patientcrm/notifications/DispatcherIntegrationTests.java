@@ -49,7 +49,8 @@ class DispatcherIntegrationTests extends IntegrationTest {
 
         await().atMost(WAIT).until(() -> "done".equals(row(id).get("status")));
         assertThat(handler.calls(id)).isEqualTo(1);
-        assertThat(row(id)).containsEntry("attempts", 1).containsEntry("claim_token", null).containsEntry("lease_until", null);
+        // Finished: out of the queue, its one attempt on the outbox row.
+        assertThat(row(id)).containsEntry("attempts", 1).containsEntry("queued", false);
     }
 
     @Test
@@ -123,6 +124,18 @@ class DispatcherIntegrationTests extends IntegrationTest {
     }
 
     @Test
+    void aQueueRowWhoseMessageIsNoLongerPendingIsDroppedUnhandled() {
+        UUID id = enqueue(Map.of("mode", "ok"), Instant.now().plusSeconds(3600));
+        // Withdrawn by hand in the database, its queue row left behind and due.
+        db.sql("update notifications.outbox set status = 'cancelled' where id = :id").bind("id", id).then().block();
+        db.sql("update notifications.outbox_queue set due_at = now() where id = :id").bind("id", id).then().block();
+
+        await().atMost(WAIT).until(() -> Boolean.FALSE.equals(row(id).get("queued")));
+        assertThat(handler.calls(id)).isZero();
+        assertThat(row(id)).containsEntry("status", "cancelled");
+    }
+
+    @Test
     void twoDispatchersShareTheWorkAndHandleEachMessageExactlyOnce() {
         Dispatcher second = new Dispatcher(db, context.getBean(JsonMapper.class), context.getBean(DispatcherProperties.class),
                 Clock.systemUTC(), List.of(handler), context.getBeanProvider(MeterRegistry.class));
@@ -183,8 +196,9 @@ class DispatcherIntegrationTests extends IntegrationTest {
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isBetween(grace, grace.plusSeconds(5));
         assertThat(dispatcher.isRunning()).isFalse();
         // Given back at once, with the attempt it did not finish returned: another instance takes it without waiting.
-        assertThat(row(stuck)).containsEntry("status", "pending").containsEntry("claim_token", null)
-                .containsEntry("lease_until", null).containsEntry("attempts", 0);
+        assertThat(row(stuck)).containsEntry("status", "pending").containsEntry("queued", true)
+                .containsEntry("claim_token", null).containsEntry("queue_attempts", 0);
+        assertThat((java.time.OffsetDateTime) row(stuck).get("queue_due")).isBefore(java.time.OffsetDateTime.now());
         // It stops alongside the web server's graceful shutdown, so the server refuses new requests meanwhile.
         assertThat(dispatcher.getPhase()).isEqualTo(WebServerGracefulShutdownLifecycle.SMART_LIFECYCLE_PHASE);
     }
@@ -217,8 +231,8 @@ class DispatcherIntegrationTests extends IntegrationTest {
         try {
             await().atMost(WAIT).until(() -> countDone(quickIds) == quickIds.size());
             assertThat(slowStarted.get()).isEqualTo(2);
-            assertThat(db.sql("select count(*) filter (where status = 'claimed') as c, count(*) filter (where status = 'pending') "
-                            + "as p from notifications.outbox where id = any(:ids)")
+            assertThat(db.sql("select count(*) filter (where claim_token is not null) as c, count(*) filter (where claim_token "
+                            + "is null) as p from notifications.outbox_queue where id = any(:ids)")
                     .bind("ids", slowIds.toArray(UUID[]::new)).map(r -> List.of(r.get("c", Long.class), r.get("p", Long.class)))
                     .one().block()).containsExactly(2L, 3L);
         } finally {
@@ -284,10 +298,10 @@ class DispatcherIntegrationTests extends IntegrationTest {
                 .map(r -> r.get("id", UUID.class)).one().block();
     }
 
+    /** A claim is a token on the message's queue row, due again when the lease ends. */
     private void claimAsAnotherInstance(UUID id, String leaseUntil) {
-        db.sql("update notifications.outbox set status = 'claimed', claim_token = :t, attempts = 1, due_at = now(), "
-                + "lease_until = " + leaseUntil + " where id = :id").bind("t", UUID.randomUUID()).bind("id", id)
-                .then().block();
+        db.sql("update notifications.outbox_queue set claim_token = :t, attempts = 1, due_at = " + leaseUntil
+                + " where id = :id").bind("t", UUID.randomUUID()).bind("id", id).then().block();
     }
 
     private long countDone(List<UUID> ids) {
@@ -295,15 +309,21 @@ class DispatcherIntegrationTests extends IntegrationTest {
                 .bind("ids", ids.toArray(UUID[]::new)).map(r -> r.get("n", Long.class)).one().block();
     }
 
+    /** The message's outbox row with its queue row, if any: {@code claimed} while a live lease holds it. */
     private Map<String, Object> row(UUID id) {
-        return db.sql("select status, attempts, last_error, claim_token, lease_until from notifications.outbox where id = :id")
+        return db.sql("select case when q.claim_token is not null and q.due_at > now() then 'claimed' else o.status end "
+                        + "as status, o.attempts, o.last_error, q.id is not null as queued, q.claim_token, q.attempts as "
+                        + "queue_attempts, q.due_at as queue_due from notifications.outbox o "
+                        + "left join notifications.outbox_queue q on q.id = o.id where o.id = :id")
                 .bind("id", id).map(r -> {
                     Map<String, Object> m = new HashMap<>();
                     m.put("status", r.get("status", String.class));
                     m.put("attempts", r.get("attempts", Integer.class));
                     m.put("last_error", r.get("last_error", String.class));
+                    m.put("queued", r.get("queued", Boolean.class));
                     m.put("claim_token", r.get("claim_token", UUID.class));
-                    m.put("lease_until", r.get("lease_until", java.time.OffsetDateTime.class));
+                    m.put("queue_attempts", r.get("queue_attempts", Integer.class));
+                    m.put("queue_due", r.get("queue_due", java.time.OffsetDateTime.class));
                     return m;
                 }).one().block();
     }

@@ -48,7 +48,7 @@ class ConsentWithdrawalIntegrationTests extends IntegrationTest {
                         + "and subject_id = :id order by due_at limit 1")
                 .bind("id", UUID.fromString(appointment)).map(row -> row.get("id", UUID.class)).one()
                 .block(Duration.ofSeconds(5));
-        db.sql("update notifications.outbox set due_at = now() where id = :id").bind("id", reminder).then()
+        db.sql("update notifications.outbox_queue set due_at = now() where id = :id").bind("id", reminder).then()
                 .block(Duration.ofSeconds(5));
 
         Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> "skipped".equals(status(reminder)));

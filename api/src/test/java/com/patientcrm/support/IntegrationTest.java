@@ -177,7 +177,8 @@ public abstract class IntegrationTest {
                 .exchange().expectStatus().isAccepted().expectBody(Map.class).returnResult().getResponseBody().get("id");
         db.sql("update app.erasure_requests set effective_at = now() where id = :id").bind("id", java.util.UUID.fromString(id))
                 .then().block(Duration.ofSeconds(5));
-        db.sql("update notifications.outbox set due_at = now() where subject_id = :id and topic = 'privacy.erasure'")
+        db.sql("update notifications.outbox_queue set due_at = now() where id in (select id from notifications.outbox "
+                        + "where subject_id = :id and topic = 'privacy.erasure')")
                 .bind("id", java.util.UUID.fromString(id)).then().block(Duration.ofSeconds(5));
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(() ->
                 "COMPLETED".equals(http.get().uri("/api/v1/me/erasure-request").headers(h -> h.setBearerAuth(token))

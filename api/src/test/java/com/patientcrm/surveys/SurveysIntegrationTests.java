@@ -151,7 +151,8 @@ class SurveysIntegrationTests extends IntegrationTest {
         UUID invitation = surveys.invitationFor(surveys.completedVisit(seeded, token, null));
         db.sql("update app.survey_invitations set due_at = now() - interval '8 days', expires_at = now() - interval '1 second' "
                 + "where id = :id").bind("id", invitation).then().block(Duration.ofSeconds(5));
-        db.sql("update notifications.outbox set due_at = now() where topic = 'survey.invitation' and subject_id = :id")
+        db.sql("update notifications.outbox_queue set due_at = now() where id in (select id from notifications.outbox "
+                        + "where topic = 'survey.invitation' and subject_id = :id)")
                 .bind("id", invitation).then().block(Duration.ofSeconds(5));
 
         assertThat(pendingIds(token)).isEmpty();
@@ -367,7 +368,8 @@ class SurveysIntegrationTests extends IntegrationTest {
     private void makeDue(UUID invitation) {
         db.sql("update app.survey_invitations set due_at = now() - interval '1 second' where id = :id")
                 .bind("id", invitation).then().block(Duration.ofSeconds(5));
-        db.sql("update notifications.outbox set due_at = now() where topic = 'survey.invitation' and subject_id = :id")
+        db.sql("update notifications.outbox_queue set due_at = now() where id in (select id from notifications.outbox "
+                        + "where topic = 'survey.invitation' and subject_id = :id)")
                 .bind("id", invitation).then().block(Duration.ofSeconds(5));
     }
 

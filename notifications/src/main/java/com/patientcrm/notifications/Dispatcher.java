@@ -35,6 +35,10 @@ import tools.jackson.databind.json.JsonMapper;
  * claim is {@code FOR UPDATE SKIP LOCKED} plus a lease, so instances never wait on each other and a crashed
  * instance's claims come back when their lease runs out. Each claim carries a fresh token, and an outcome is only
  * written while that token still holds the row, so a dispatcher that lost its lease cannot overwrite a newer claim.
+ *
+ * <p>Claims and retries write only the message's narrow row in {@code notifications.outbox_queue}: a claim moves
+ * its due time to the end of the lease, so an abandoned claim is simply due again then. The outcome deletes that
+ * row (or makes it due again, for a retry) and writes the wide outbox row once, in one statement.
  */
 @Component
 class Dispatcher implements SmartLifecycle, org.springframework.beans.factory.DisposableBean {
@@ -55,7 +59,6 @@ class Dispatcher implements SmartLifecycle, org.springframework.beans.factory.Di
     private final List<Lane> lanes;
     private volatile boolean running;
     private volatile Disposable loop;
-    private volatile Instant lastRelease = Instant.EPOCH;
     private final Batcher<Completion, Long> completions = Batcher.of("outbox.complete", 0L, this::completeAll);
 
     Dispatcher(DatabaseClient db, JsonMapper json, DispatcherProperties properties, Clock clock,
@@ -98,8 +101,8 @@ class Dispatcher implements SmartLifecycle, org.springframework.beans.factory.Di
     }
 
     /**
-     * One round: give back expired claims (at most once per poll interval), claim for each lane as many due messages
-     * as it has room for, and start them without waiting, so one slow message never holds up the others. Answers how
+     * One round: claim for each lane as many due messages as it has room for (claims whose lease ran out among
+     * them), and start them without waiting, so one slow message never holds up the others. Answers how
      * many were claimed, or -1 when no lane had room. At most a lane's concurrency of its messages are claimed and
      * unfinished on this instance at any time.
      */
@@ -108,7 +111,7 @@ class Dispatcher implements SmartLifecycle, org.springframework.beans.factory.Di
         if (ready.isEmpty()) {
             return Mono.just(-1);
         }
-        return releaseExpiredNow().thenMany(Flux.fromIterable(ready))
+        return Flux.fromIterable(ready)
                 .concatMap(lane -> {
                     int limit = Math.min(lane.free(), properties.batchSize());
                     return claim(limit, lane).map(batch -> {
@@ -185,56 +188,66 @@ class Dispatcher implements SmartLifecycle, org.springframework.beans.factory.Di
         }
     }
 
-    private Mono<Long> releaseExpiredNow() {
-        Instant now = clock.instant();
-        if (now.isBefore(lastRelease.plus(properties.pollInterval()))) {
-            return Mono.just(0L);
-        }
-        lastRelease = now;
-        return releaseExpired();
-    }
-
-    private Mono<Long> releaseExpired() {
-        return db.sql("update notifications.outbox set status = 'pending', claim_token = null, lease_until = null, "
-                        + "updated_at = now() where status = 'claimed' and lease_until < now()")
-                .fetch().rowsUpdated()
-                .doOnNext(n -> {
-                    if (n > 0) {
-                        log.warn("Recovered {} outbox claims whose lease expired (an instance stopped mid-batch)", n);
-                        meters.counter("crm.outbox.recovered").increment(n);
-                    }
-                });
-    }
-
+    /**
+     * Claims up to {@code limit} due messages of the lane's topics: their queue rows get this claim's token, one more
+     * attempt, and a due time at the end of the lease. A queue row whose message is no longer pending (withdrawn by
+     * hand in the database) is dropped instead of handled.
+     */
     private Mono<List<Claimed>> claim(int limit, Lane lane) {
         UUID token = UUID.randomUUID();
-        return db.sql("update notifications.outbox o set status = 'claimed', claim_token = :token, attempts = o.attempts + 1, "
-                        + "lease_until = now() + make_interval(secs => :lease), updated_at = now() "
-                        + "from (select id from notifications.outbox where status = 'pending' and due_at <= now() "
-                        + "and topic = any(:topics) order by due_at limit :limit for update skip locked) due "
-                        + "where o.id = due.id returning o.id, o.topic, o.dedupe_key, o.patient_id, o.subject_id, "
-                        + "o.payload::text as payload, o.due_at, o.attempts, o.created_at")
+        return db.sql("with due as (select id, due_at, claim_token from notifications.outbox_queue where due_at <= now() "
+                        + "and topic = any(:topics) order by due_at limit :limit for update skip locked), "
+                        + "claimed as (update notifications.outbox_queue q set claim_token = :token, attempts = q.attempts + 1, "
+                        + "due_at = now() + make_interval(secs => :lease) from due where q.id = due.id "
+                        + "returning q.id, q.attempts, due.due_at, due.claim_token is not null as recovered) "
+                        + "select c.id, c.attempts, c.due_at, c.recovered, o.status, o.topic, o.dedupe_key, o.patient_id, "
+                        + "o.subject_id, o.payload::text as payload, o.created_at "
+                        + "from claimed c left join notifications.outbox o on o.id = c.id")
                 .bind("token", token)
                 .bind("lease", (double) properties.lease().toSeconds())
                 .bind("topics", lane.topics)
                 .bind("limit", limit)
-                .map(row -> new OutboxEntry(row.get("id", UUID.class), row.get("topic", String.class),
-                        row.get("dedupe_key", String.class), row.get("patient_id", UUID.class),
-                        row.get("subject_id", UUID.class), json.readValue(row.get("payload", String.class), PAYLOAD),
-                        row.get("due_at", OffsetDateTime.class).toInstant(), row.get("attempts", Integer.class),
-                        row.get("created_at", OffsetDateTime.class).toInstant()))
+                .map(row -> "pending".equals(row.get("status", String.class))
+                        ? new Row(row.get("id", UUID.class), row.get("recovered", Boolean.class), new OutboxEntry(
+                                row.get("id", UUID.class), row.get("topic", String.class),
+                                row.get("dedupe_key", String.class), row.get("patient_id", UUID.class),
+                                row.get("subject_id", UUID.class), json.readValue(row.get("payload", String.class), PAYLOAD),
+                                row.get("due_at", OffsetDateTime.class).toInstant(), row.get("attempts", Integer.class),
+                                row.get("created_at", OffsetDateTime.class).toInstant()))
+                        : new Row(row.get("id", UUID.class), false, null))
                 .all()
-                .map(entry -> {
-                    inFlight.put(entry.id(), token);
-                    lane.running.incrementAndGet();
-                    return new Claimed(entry, token);
-                })
                 .collectList()
+                .flatMap(rows -> dropStale(rows, token).thenReturn(rows))
+                .map(rows -> {
+                    long recovered = rows.stream().filter(Row::recovered).count();
+                    if (recovered > 0) {
+                        log.warn("Recovered {} outbox claims whose lease expired (an instance stopped mid-batch)", recovered);
+                        meters.counter("crm.outbox.recovered").increment(recovered);
+                    }
+                    return rows.stream().filter(row -> row.entry() != null).map(row -> {
+                        inFlight.put(row.id(), token);
+                        lane.running.incrementAndGet();
+                        return new Claimed(row.entry(), token);
+                    }).toList();
+                })
                 .elapsed()
                 .map(timed -> {
                     lane.claims.record(timed.getT1(), TimeUnit.MILLISECONDS);
                     return timed.getT2();
                 });
+    }
+
+    /** A claimed queue row, with its message when that is still pending. */
+    private record Row(UUID id, boolean recovered, OutboxEntry entry) {}
+
+    private Mono<Void> dropStale(List<Row> rows, UUID token) {
+        UUID[] stale = rows.stream().filter(row -> row.entry() == null).map(Row::id).toArray(UUID[]::new);
+        if (stale.length == 0) {
+            return Mono.empty();
+        }
+        log.warn("Dropped {} outbox queue rows whose message is no longer pending", stale.length);
+        return db.sql("delete from notifications.outbox_queue where id = any(:ids) and claim_token = :token")
+                .bind("ids", stale).bind("token", token).then();
     }
 
     private Mono<Void> process(Claimed claimed, Lane lane) {
@@ -290,15 +303,26 @@ class Dispatcher implements SmartLifecycle, org.springframework.beans.factory.Di
     /** One message's outcome, written together with the other outcomes of the moment. */
     private record Completion(UUID id, UUID token, String status, Instant due, String reason, int unspent) {}
 
-    /** Answers 1 for each outcome written, 0 where the claim had passed to another instance meanwhile. */
+    /**
+     * Answers 1 for each outcome written, 0 where the claim had passed to another instance meanwhile. A finished
+     * message leaves the queue; a retried or deferred one is due again there, unclaimed. Either way its outbox row
+     * takes the status, due time, reason and attempts, in the same statement.
+     */
     private Mono<Map<Completion, Long>> completeAll(List<Completion> batch) {
         List<Completion> sorted = batch.stream().sorted(java.util.Comparator.comparing(Completion::id)).toList();
-        return db.sql("update notifications.outbox o set status = c.status, due_at = cast(c.due as timestamptz), "
-                        + "last_error = coalesce(c.reason, o.last_error), attempts = o.attempts - c.unspent, "
-                        + "claim_token = null, lease_until = null, updated_at = now() from unnest(cast(:id as uuid[]), "
-                        + "cast(:token as uuid[]), cast(:status as text[]), cast(:due as text[]), cast(:reason as text[]), "
-                        + "cast(:unspent as int[])) as c(id, token, status, due, reason, unspent) "
-                        + "where o.id = c.id and o.claim_token = c.token returning o.id")
+        return db.sql("with c as (select * from unnest(cast(:id as uuid[]), cast(:token as uuid[]), cast(:status as text[]), "
+                        + "cast(:due as text[]), cast(:reason as text[]), cast(:unspent as int[])) "
+                        + "as c(id, token, status, due, reason, unspent)), "
+                        + "finished as (delete from notifications.outbox_queue q using c where q.id = c.id "
+                        + "and q.claim_token = c.token and c.status <> 'pending' returning q.id, q.attempts, c.token), "
+                        + "again as (update notifications.outbox_queue q set due_at = cast(c.due as timestamptz), "
+                        + "claim_token = null, attempts = q.attempts - c.unspent from c where q.id = c.id "
+                        + "and q.claim_token = c.token and c.status = 'pending' returning q.id, q.attempts, c.token), "
+                        + "written as (select * from finished union all select * from again) "
+                        + "update notifications.outbox o set status = c.status, due_at = case when c.status = 'pending' "
+                        + "then cast(c.due as timestamptz) else o.due_at end, last_error = coalesce(c.reason, o.last_error), "
+                        + "attempts = w.attempts, updated_at = now() "
+                        + "from written w join c on c.id = w.id and c.token = w.token where o.id = w.id returning o.id")
                 .bind("id", sorted.stream().map(Completion::id).toArray(UUID[]::new))
                 .bind("token", sorted.stream().map(Completion::token).toArray(UUID[]::new))
                 .bind("status", sorted.stream().map(Completion::status).toArray(String[]::new))
@@ -389,11 +413,13 @@ class Dispatcher implements SmartLifecycle, org.springframework.beans.factory.Di
             log.info("Outbox dispatcher stopped with no claims left");
             return Mono.empty();
         }
-        UUID[] tokens = inFlight.values().stream().distinct().toArray(UUID[]::new);
-        return db.sql("update notifications.outbox set status = 'pending', claim_token = null, lease_until = null, "
-                        + "attempts = greatest(attempts - 1, 0), updated_at = now() "
-                        + "where status = 'claimed' and claim_token = any(:tokens)")
-                .bind("tokens", tokens).fetch().rowsUpdated()
+        List<Map.Entry<UUID, UUID>> mine = List.copyOf(inFlight.entrySet());
+        return db.sql("update notifications.outbox_queue q set claim_token = null, due_at = now(), "
+                        + "attempts = greatest(q.attempts - 1, 0) from unnest(cast(:ids as uuid[]), cast(:tokens as uuid[])) "
+                        + "as m(id, token) where q.id = m.id and q.claim_token = m.token")
+                .bind("ids", mine.stream().map(Map.Entry::getKey).toArray(UUID[]::new))
+                .bind("tokens", mine.stream().map(Map.Entry::getValue).toArray(UUID[]::new))
+                .fetch().rowsUpdated()
                 .doOnNext(n -> log.info("Gave back {} outbox claims at shutdown", n))
                 .then();
     }

@@ -20,8 +20,16 @@ import reactor.core.publisher.Mono;
 @Component
 class HistoryRows {
 
-    private static final String SELECT = "select id, topic, patient_id, status, last_error, attempts, due_at, "
-            + "created_at, updated_at from notifications.outbox where patient_id is not null and topic = any(:topics) ";
+    /**
+     * A pending message is {@code claimed} while a dispatcher's lease on its queue row runs, and due when its queue
+     * row says (a retry's or a deferral's time).
+     */
+    private static final String CLAIMED = "(q.claim_token is not null and q.due_at > now())";
+    private static final String SELECT = "select o.id, o.topic, o.patient_id, case when " + CLAIMED + " then 'claimed' "
+            + "else o.status end as status, o.last_error, o.attempts, coalesce(case when q.claim_token is null then "
+            + "q.due_at end, o.due_at) as due_at, o.created_at, o.updated_at from notifications.outbox o "
+            + "left join notifications.outbox_queue q on q.id = o.id and o.status = 'pending' "
+            + "where o.patient_id is not null and o.topic = any(:topics) ";
 
     private final DatabaseClient db;
     private final String[] topics;
@@ -39,16 +47,17 @@ class HistoryRows {
                            OffsetDateTime dueAt, OffsetDateTime createdAt, OffsetDateTime updatedAt) {}
 
     Mono<List<Item>> find(UUID patientId, Status status, PageCursor after, int limit) {
-        String sql = SELECT + (patientId == null ? "" : "and patient_id = :patient ")
-                + (status == null ? "" : "and status = :status ")
-                + (after == null ? "" : "and (created_at, id) < (:at, :after) ")
-                + "order by created_at desc, id desc limit :limit";
+        String sql = SELECT + (patientId == null ? "" : "and o.patient_id = :patient ")
+                + (status == null ? "" : "and o.status = :status ")
+                + (status == Status.SENDING ? "and " + CLAIMED + " " : status == Status.QUEUED ? "and not " + CLAIMED + " " : "")
+                + (after == null ? "" : "and (o.created_at, o.id) < (:at, :after) ")
+                + "order by o.created_at desc, o.id desc limit :limit";
         DatabaseClient.GenericExecuteSpec spec = db.sql(sql).bind("topics", topics).bind("limit", limit);
         if (patientId != null) {
             spec = spec.bind("patient", patientId);
         }
         if (status != null) {
-            spec = spec.bind("status", status.stored());
+            spec = spec.bind("status", status == Status.SENDING ? "pending" : status.stored());
         }
         if (after != null) {
             spec = spec.bind("at", after.at().atOffset(ZoneOffset.UTC)).bind("after", after.id());
@@ -57,7 +66,7 @@ class HistoryRows {
     }
 
     Mono<Item> one(UUID id) {
-        return db.sql(SELECT + "and id = :id").bind("topics", topics).bind("id", id).map(HistoryRows::message).all()
+        return db.sql(SELECT + "and o.id = :id").bind("topics", topics).bind("id", id).map(HistoryRows::message).all()
                 .collectList().flatMap(this::withDetails).flatMap(items -> Mono.justOrEmpty(items.stream().findFirst()));
     }
 
@@ -70,8 +79,10 @@ class HistoryRows {
         return db.sql("with dead as (select id, last_error from notifications.outbox where id = :id and status = 'dead' "
                         + "and patient_id is not null and topic = any(:topics) for update), "
                         + "resent as (update notifications.outbox o set status = 'pending', due_at = now(), attempts = 0, "
-                        + "last_error = null, claim_token = null, lease_until = null, updated_at = now() from dead "
-                        + "where o.id = dead.id returning o.id, o.topic), "
+                        + "last_error = null, updated_at = now() from dead where o.id = dead.id returning o.id, o.topic), "
+                        + "queued as (insert into notifications.outbox_queue (id, topic, due_at) "
+                        + "select id, topic, now() from resent on conflict (id) do update set due_at = now(), "
+                        + "attempts = 0, claim_token = null), "
                         + "recorded as (insert into notifications.resends (outbox_id, resent_by, previous_error) "
                         + "select id, :by, last_error from dead returning outbox_id) "
                         + "select resent.topic from resent join recorded on recorded.outbox_id = resent.id")

@@ -22,7 +22,8 @@ public class NotificationHistory {
     /**
      * A message's status as staff see it, from the outbox's: {@code queued} waits for its due time, whether new,
      * deferred (quiet hours, a channel's breaker open: {@code reason} says why) or waiting to retry after a failed
-     * attempt ({@code attempts} > 0); {@code sending} is claimed by a dispatcher right now.
+     * attempt ({@code attempts} > 0); {@code sending} is claimed by a dispatcher right now (a pending message whose
+     * queue row is under a live lease: "claimed" is not stored on the outbox row).
      */
     public enum Status {
         QUEUED("queued", "pending"), SENDING("sending", "claimed"), SENT("sent", "done"), SKIPPED("skipped", "skipped"),

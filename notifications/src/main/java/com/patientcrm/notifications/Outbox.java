@@ -85,13 +85,16 @@ public class Outbox {
         return json.writeValueAsString(rows);
     }
 
-    /** Withdraws the subject's pending messages of this topic (a cancelled appointment's reminders); answers how many. */
+    /**
+     * Withdraws the subject's pending messages of this topic (a cancelled appointment's reminders); answers how many.
+     * A message a dispatcher is sending right now is left to finish.
+     */
     public Mono<Long> cancelPending(UUID subjectId, String topic) {
-        return db.sql("update notifications.outbox set status = 'cancelled', updated_at = now() "
-                        + "where subject_id = :subject and topic = :topic and status = 'pending'")
+        return withdraw("select id from notifications.outbox where subject_id = :subject and topic = :topic "
+                + "and status = 'pending'", null)
                 .bind("subject", subjectId)
                 .bind("topic", topic)
-                .fetch().rowsUpdated();
+                .map(row -> row.get("n", Long.class)).one();
     }
 
     /**
@@ -100,10 +103,23 @@ public class Outbox {
      * patient (a hospital webhook) have no patient and are left alone.
      */
     public Mono<Long> withdrawAllFor(java.util.Collection<UUID> patientIds) {
-        return db.sql("update notifications.outbox set status = 'cancelled', last_error = 'patient data erased', "
-                        + "updated_at = now() where patient_id = any(cast(:patients as uuid[])) and status = 'pending'")
+        return withdraw("select id from notifications.outbox where patient_id = any(cast(:patients as uuid[])) "
+                + "and status = 'pending'", "patient data erased")
                 .bind("patients", patientIds.toArray(UUID[]::new))
-                .fetch().rowsUpdated();
+                .map(row -> row.get("n", Long.class)).one();
+    }
+
+    /**
+     * Cancels the messages {@code pending} selects, in one statement: their queue rows go (unless claimed by a
+     * dispatcher whose lease still runs) and exactly those messages become cancelled.
+     */
+    private DatabaseClient.GenericExecuteSpec withdraw(String pending, String reason) {
+        return db.sql("with gone as (delete from notifications.outbox_queue q where q.id in (" + pending + ") "
+                + "and (q.claim_token is null or q.due_at < now()) returning q.id), "
+                + "cancelled as (update notifications.outbox o set status = 'cancelled', "
+                + (reason == null ? "" : "last_error = '" + reason + "', ")
+                + "updated_at = now() from gone where o.id = gone.id returning o.id) "
+                + "select count(*) as n from cancelled");
     }
 
     /**
@@ -139,7 +155,7 @@ public class Outbox {
     public record Tally(long pending, long sent, long notSent) {}
 
     public Mono<Tally> tally(UUID subjectId, String topic) {
-        return db.sql("select count(*) filter (where o.status in ('pending', 'claimed')) as pending, "
+        return db.sql("select count(*) filter (where o.status = 'pending') as pending, "
                         + "count(*) filter (where o.status = 'done' and s.sent) as sent, "
                         + "count(*) filter (where o.status in ('skipped', 'cancelled', 'dead') "
                         + "or (o.status = 'done' and not s.sent)) as not_sent "
