@@ -136,6 +136,31 @@ class DispatcherIntegrationTests extends IntegrationTest {
     }
 
     @Test
+    void aWithdrawalLeavesAMessageBeingSentAndTakesOneWhoseLeaseRanOut() {
+        // A topic no dispatcher here handles, so nothing claims these but the test.
+        UUID subject = UUID.randomUUID();
+        Instant later = Instant.now().plusSeconds(3600);
+        UUID waiting = withdrawable(subject, later);
+        UUID sending = withdrawable(subject, later);
+        UUID abandoned = withdrawable(subject, later);
+        claimAsAnotherInstance(sending, "now() + interval '1 hour'");
+        claimAsAnotherInstance(abandoned, "now() - interval '1 second'");
+
+        assertThat(outbox.cancelPending(subject, "test.withdraw").block()).isEqualTo(2);
+
+        assertThat(row(waiting)).containsEntry("status", "cancelled").containsEntry("queued", false);
+        assertThat(row(abandoned)).containsEntry("status", "cancelled").containsEntry("queued", false);
+        // Being sent: left to finish, its claim intact.
+        assertThat(row(sending)).containsEntry("status", "claimed").containsEntry("queued", true);
+        assertThat(row(sending).get("claim_token")).isNotNull();
+    }
+
+    private UUID withdrawable(UUID subject, Instant due) {
+        return outbox.enqueueForId(new OutboxMessage("test.withdraw", "test.withdraw:" + UUID.randomUUID(), null, subject,
+                Map.of(), due)).block();
+    }
+
+    @Test
     void twoDispatchersShareTheWorkAndHandleEachMessageExactlyOnce() {
         Dispatcher second = new Dispatcher(db, context.getBean(JsonMapper.class), context.getBean(DispatcherProperties.class),
                 Clock.systemUTC(), List.of(handler), context.getBeanProvider(MeterRegistry.class));

@@ -117,9 +117,10 @@ public class Outbox {
         return db.sql("with gone as (delete from notifications.outbox_queue q where q.id in (" + pending + ") "
                 + "and (q.claim_token is null or q.due_at < now()) returning q.id), "
                 + "cancelled as (update notifications.outbox o set status = 'cancelled', "
-                + (reason == null ? "" : "last_error = '" + reason + "', ")
-                + "updated_at = now() from gone where o.id = gone.id returning o.id) "
-                + "select count(*) as n from cancelled");
+                + "last_error = coalesce(cast(:reason as text), o.last_error), updated_at = now() "
+                + "from gone where o.id = gone.id returning o.id) "
+                + "select count(*) as n from cancelled")
+                .bind("reason", Parameter.fromOrEmpty(reason, String.class));
     }
 
     /**
