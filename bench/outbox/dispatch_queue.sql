@@ -1,0 +1,4 @@
+-- The dispatcher since V10: claim 20 due queue rows (lease as due time) with their messages, then delete the queue
+-- rows and record the outcome on the outbox row once.
+with due as (select id, claim_token from obench.queue where due_at <= now() and topic = any('{appointment.change,webhook.appointment.booked,appointment.reminder}') order by due_at limit 20 for update skip locked), c as (update obench.queue q set claim_token = gen_random_uuid(), attempts = q.attempts + 1, due_at = now() + interval '120 s' from due where q.id = due.id returning q.id, q.attempts), m as (select o.id, o.payload from c left join obench.queue_outbox o on o.id = c.id) select coalesce(array_agg(id), '{}') as ids from m \gset
+with d as (delete from obench.queue where id = any(':ids'::uuid[]) returning id, attempts) update obench.queue_outbox o set status = 'done', attempts = d.attempts, updated_at = now() from d where o.id = d.id;

@@ -1,0 +1,3 @@
+-- The dispatcher before V10: claim 20 due messages on the outbox row, then record their outcome there.
+with c as (update obench.wide_outbox o set status = 'claimed', claim_token = gen_random_uuid(), attempts = o.attempts + 1, lease_until = now() + interval '120 s', updated_at = now() from (select id from obench.wide_outbox where status = 'pending' and due_at <= now() and topic = any('{appointment.change,webhook.appointment.booked,appointment.reminder}') order by due_at limit 20 for update skip locked) due where o.id = due.id returning o.id, o.payload) select coalesce(array_agg(id), '{}') as ids from c \gset
+update obench.wide_outbox set status = 'done', claim_token = null, lease_until = null, updated_at = now() where id = any(':ids'::uuid[]);
