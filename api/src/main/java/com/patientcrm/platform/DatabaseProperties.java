@@ -6,6 +6,7 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -16,6 +17,8 @@ import org.springframework.validation.annotation.Validated;
  * {@code maxAcquireTime} is how long a request may wait for a pooled connection before it answers 503;
  * {@code statementTimeout} how long any one round trip on a connection may wait for the server to answer (a hung
  * server: see {@link TimeLimitedConnectionFactory}) before the request answers 503.
+ * {@code embeddedSettings} are server settings ({@code postgres -c name=value}) of the embedded PostgreSQL only; an
+ * external server is configured by whoever runs it.
  */
 @Validated
 @ConfigurationProperties("crm.db")
@@ -31,7 +34,12 @@ public record DatabaseProperties(
         @Min(0) @Max(65535) int embeddedPort,
         @NotEmpty List<String> schemas,
         @DefaultValue("5s") Duration maxAcquireTime,
-        @DefaultValue("5s") Duration statementTimeout) {
+        @DefaultValue("5s") Duration statementTimeout,
+        Map<String, String> embeddedSettings) {
+
+    public DatabaseProperties {
+        embeddedSettings = embeddedSettings == null ? Map.of() : Map.copyOf(embeddedSettings);
+    }
 
     public boolean embedded() {
         return host == null || host.isBlank();

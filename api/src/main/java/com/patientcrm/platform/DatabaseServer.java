@@ -47,6 +47,7 @@ final class DatabaseServer implements AutoCloseable {
                     .setDataDirectory(dir)
                     .setCleanDataDirectory(false)
                     .setServerConfig("max_connections", "200");
+            properties.embeddedSettings().forEach(builder::setServerConfig);
             if (properties.embeddedPort() > 0) {
                 builder.setPort(properties.embeddedPort());
             }
